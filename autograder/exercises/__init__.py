@@ -1,0 +1,1 @@
+"""Hidden tests: one module per assignment, named after its solutions module."""

@@ -1,0 +1,1 @@
+"""The nbgrader course: lessons (the hand-written text), the build, and the student workspace."""

@@ -1,0 +1,163 @@
+"""Build the notebooks from the lessons: lessons/*.py -> source/*/*.ipynb -> release/*/*.ipynb.
+
+A lesson is a jupytext percent-format file carrying nbgrader cell metadata. Wherever a cell
+holds nothing but `from solutions.<module> import <names>` lines, the build puts the source
+of those reference functions in its place: in a solution cell, with each body between
+nbgrader's solution markers (so the release shows the signature, the docstring and a stub);
+in any other cell, as given code. nbgrader's generate_assignment then makes the release.
+
+    python -m course.build            write source/ and release/
+    python -m course.build --check    fail if the committed files differ from a fresh build
+"""
+
+import argparse
+import ast
+import filecmp
+import importlib
+import inspect
+import shutil
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from course.nbgrader_cli import run_nbgrader
+
+COURSE = Path(__file__).resolve().parent
+GENERATED = ("source", "release")
+
+
+def assignments(course=COURSE):
+    """Names of the assignments, in order: the lesson files' stems, e.g. '01_spiral_and_activations'."""
+    return sorted(path.stem for path in (course / "lessons").glob("[0-9][0-9]_*.py"))
+
+
+def solution_imports(source):
+    """The (module, names) pairs of a cell made only of `from solutions.x import a, b` lines.
+
+    Returns None when the cell holds anything else.
+    """
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    if not body or not all(
+        isinstance(node, ast.ImportFrom) and (node.module or "").startswith("solutions.")
+        for node in body
+    ):
+        return None
+    return [(node.module, [alias.name for alias in node.names]) for node in body]
+
+
+def function_source(function, with_markers):
+    """The source of a reference function; with_markers puts its body between solution markers."""
+    source = textwrap.dedent(inspect.getsource(function)).rstrip("\n")
+    if not with_markers:
+        return source
+    definition = ast.parse(source).body[0]
+    first = definition.body[0]
+    has_docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+    split = first.end_lineno if has_docstring else definition.body[0].lineno - 1
+    lines = source.split("\n")
+    indent = " " * definition.body[-1].col_offset
+    return "\n".join(
+        lines[:split]
+        + [indent + "### BEGIN SOLUTION"]
+        + lines[split:]
+        + [indent + "### END SOLUTION"]
+    )
+
+
+def expand_cell(cell):
+    """Replace a cell of solution imports by the functions' source, in place."""
+    imports = solution_imports(cell.source) if cell.cell_type == "code" else None
+    if imports is None:
+        return
+    is_solution = cell.metadata.get("nbgrader", {}).get("solution", False)
+    functions = [
+        getattr(importlib.import_module(module), name) for module, names in imports for name in names
+    ]
+    cell.source = "\n\n\n".join(function_source(f, with_markers=is_solution) for f in functions)
+
+
+def render_source(lesson_path):
+    """The source notebook (with solutions, no outputs) of one lesson file."""
+    notebook = jupytext.read(lesson_path)
+    notebook.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    }
+    for index, cell in enumerate(notebook.cells):
+        expand_cell(cell)
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        cell.id = grade_id or f"cell-{index:02d}"
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return notebook
+
+
+def write_sources(course=COURSE):
+    """Write source/<name>/<name>.ipynb for every lesson."""
+    for name in assignments(course):
+        notebook = render_source(course / "lessons" / f"{name}.py")
+        (course / "source" / name).mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, course / "source" / name / f"{name}.ipynb")
+
+
+def generate_release(course=COURSE):
+    """Run nbgrader generate_assignment for every assignment (it also fills the gradebook)."""
+    for name in assignments(course):
+        run_nbgrader(["generate_assignment", name, "--force"], course)
+
+
+def build(course=COURSE):
+    write_sources(course)
+    generate_release(course)
+
+
+def differences(built, committed):
+    """Paths under the generated folders that differ between two course trees."""
+    found = []
+    for folder in GENERATED:
+        for path in sorted((built / folder).rglob("*.ipynb")):
+            twin = committed / path.relative_to(built)
+            if not twin.exists() or not filecmp.cmp(path, twin, shallow=False):
+                found.append(str(twin.relative_to(committed.parent)))
+        for path in sorted((committed / folder).rglob("*.ipynb")):
+            if not (built / path.relative_to(committed)).exists():
+                found.append(f"{path.relative_to(committed.parent)} (no lesson makes it)")
+    return found
+
+
+def check():
+    """Build into a scratch copy of the course; return what differs from the committed files."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "course"
+        copy.mkdir()
+        shutil.copytree(COURSE / "lessons", copy / "lessons")
+        shutil.copy(COURSE / "nbgrader_config.py", copy)
+        build(copy)
+        return differences(copy, COURSE)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail if the generated files are stale")
+    args = parser.parse_args(argv)
+    if not args.check:
+        build()
+        print(f"Built {len(assignments())} assignments into {COURSE / 'source'} and {COURSE / 'release'}.")
+        return 0
+    stale = check()
+    for path in stale:
+        print(f"out of date: {path}")
+    if stale:
+        print("Run `make release` and commit the result.")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

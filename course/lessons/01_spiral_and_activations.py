@@ -1,0 +1,239 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Spiral data and activation functions
+#
+# This course builds neural networks, and then recurrent networks, from nothing but numpy.
+# We start with the two ingredients every later notebook needs:
+#
+# 1. a small data set that a straight line cannot separate: **three interleaved spirals**;
+# 2. the **activation functions** that let a network bend its decision boundary, together
+#    with their derivatives, which backpropagation will need in notebook 03.
+#
+# **How to work.** Each exercise is a function with its signature and docstring given. Replace
+# `raise NotImplementedError()` with your code, run the cell, then run the visible tests below
+# it. When your notebook is graded, hidden tests call each function on random inputs and
+# compare with a reference; their messages say what is wrong.
+#
+# Conventions for Part I: data are **row-major**, one example per row, so `X` has shape `(N, D)`.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+# %% [markdown]
+# ## 1. The spiral data set
+#
+# Class $j$ (for $j = 0, \dots, K-1$) is one arm of a spiral made of $N$ points. Point $i$ of
+# the arm has radius $r_i$ and angle $t_i$:
+#
+# $$ r_i = \frac{i}{N-1}, \qquad t_i = 4j + \frac{4 i}{N-1} + \varepsilon_i, \qquad
+#    \varepsilon_i \sim \mathcal{N}(0, \sigma^2), $$
+#
+# and its coordinates are $(r_i \sin t_i,\; r_i \cos t_i)$. So each arm sweeps 4 radians while
+# moving out from the centre, and the noise $\sigma$ (`noise`) blurs the angle.
+#
+# **Exercise 1.** Write `make_spiral`. Rows `N*j` to `N*(j+1)` of `X` hold class `j`; `y` holds
+# the labels as `uint8`. Use `np.linspace` for $r$ and for the noiseless angles, and draw the
+# noise from `rng = np.random.default_rng(seed)` with `rng.standard_normal(N)`, one class at a
+# time, so that the same seed always gives the same data.
+
+# %% nbgrader={"grade": false, "grade_id": "make_spiral", "locked": false, "schema_version": 3, "solution": true, "task": false}
+from solutions.spiral_activations import make_spiral
+
+# %%
+X, y = make_spiral(N=100, K=3, noise=0.2, seed=0)
+print("X:", X.shape, X.dtype, "  y:", y.shape, y.dtype, "  labels:", np.unique(y))
+assert X.shape == (300, 2) and X.dtype == np.float64, "X should have shape (N*K, 2), dtype float64"
+assert y.shape == (300,) and y.dtype == np.uint8, "y should have shape (N*K,), dtype uint8"
+assert list(y[::100]) == [0, 1, 2], "rows N*j to N*(j+1) should have label j"
+radius = np.hypot(X[:, 0], X[:, 1])
+assert np.allclose(radius[:100], np.linspace(0, 1, 100)), "the radius should go from 0 to 1"
+assert np.array_equal(make_spiral(seed=0)[0], X), "the same seed should give the same data"
+print("make_spiral: visible tests passed")
+
+# %% nbgrader={"grade": true, "grade_id": "make_spiral_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests check make_spiral on random sizes and seeds when the notebook is graded.
+### BEGIN HIDDEN TESTS
+from autograder import check
+
+check("make_spiral", make_spiral)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Each colour is one class. No straight line separates them: a linear classifier (notebook 02)
+# will get about a third of the points wrong.
+
+# %%
+fig, ax = plt.subplots(figsize=(5, 5))
+ax.scatter(X[:, 0], X[:, 1], c=y, s=20, cmap=plt.cm.Spectral, edgecolors="k", linewidths=0.3)
+ax.set(title="Spiral data: N=100 points per class, K=3 classes", xlabel="$x_1$", ylabel="$x_2$")
+ax.set_aspect("equal")
+plt.show()
+
+# %% [markdown]
+# ## 2. Activation functions and their gradients
+#
+# A hidden layer computes $h = f(XW + b)$ with a non-linear $f$ applied element-wise. Without
+# $f$, stacked layers would collapse into one linear map. We use three:
+#
+# | name | $f(x)$ | $f'(x)$, written with the output $y = f(x)$ |
+# |---|---|---|
+# | sigmoid | $\sigma(x) = \dfrac{1}{1 + e^{-x}}$ | $y\,(1 - y)$ |
+# | tanh | $\tanh(x)$ | $1 - y^2$ |
+# | ReLU | $\max(0, x)$ | $1$ if $y > 0$, else $0$ |
+#
+# The derivatives are written with the **output** $y$ because that is what the forward pass
+# keeps: backpropagation multiplies by $f'$ at each layer, and recomputing $f$ from the input
+# would be wasted work. So `sigmoid_grad(s)` receives `s = sigmoid(x)`, not `x`.
+#
+# **Numerical stability.** Written literally, `1 / (1 + np.exp(-x))` computes `exp(1000)` for
+# `x = -1000`, which overflows: numpy warns and returns `inf` (the final answer, 0, happens to
+# be right, but an `inf` in the middle of a computation is a bug waiting to happen). Your
+# `sigmoid` must give the right answer with no warning for any `x`. One way is the identity
+# $\sigma(x) = \tfrac{1}{2}\left(1 + \tanh\tfrac{x}{2}\right)$; another is to only ever take
+# `exp` of $-|x|$.
+#
+# **Exercise 2.** Write `sigmoid`, `sigmoid_grad`, `relu`, `relu_grad` and `tanh_grad`. Each
+# takes an array of any shape and returns a new float array of the same shape; none may change
+# its input.
+
+# %% nbgrader={"grade": false, "grade_id": "sigmoid", "locked": false, "schema_version": 3, "solution": true, "task": false}
+from solutions.spiral_activations import sigmoid
+
+# %%
+with np.errstate(all="raise"):  # turns any overflow into an error, so you see it
+    s = sigmoid(np.array([-1000.0, -1.0, 0.0, 1.0, 1000.0]))
+print(s)
+assert np.allclose(s, [0.0, 0.26894142, 0.5, 0.73105858, 1.0]), "expected [0, 0.269, 0.5, 0.731, 1]"
+print("sigmoid: visible tests passed")
+
+# %% nbgrader={"grade": true, "grade_id": "sigmoid_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests check sigmoid on random arrays and at +-1000 when the notebook is graded.
+### BEGIN HIDDEN TESTS
+from autograder import check
+
+check("sigmoid", sigmoid)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": false, "grade_id": "sigmoid_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
+from solutions.spiral_activations import sigmoid_grad
+
+# %%
+print(sigmoid_grad(np.array([0.5, 0.9, 0.99])))
+assert np.allclose(sigmoid_grad(np.array([0.5, 0.9, 0.99])), [0.25, 0.09, 0.0099]), (
+    "sigmoid_grad(s) should be s * (1 - s), with s the sigmoid's output"
+)
+print("sigmoid_grad: visible tests passed")
+
+# %% nbgrader={"grade": true, "grade_id": "sigmoid_grad_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests check sigmoid_grad on random sigmoid outputs when the notebook is graded.
+### BEGIN HIDDEN TESTS
+from autograder import check
+
+check("sigmoid_grad", sigmoid_grad)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": false, "grade_id": "relu", "locked": false, "schema_version": 3, "solution": true, "task": false}
+from solutions.spiral_activations import relu
+
+# %%
+x = np.array([[-2.0, 0.0], [0.5, 3.0]])
+print(relu(x))
+assert np.array_equal(relu(x), [[0.0, 0.0], [0.5, 3.0]]), "relu should zero the negative entries"
+assert x[0, 0] == -2.0, "relu must not change its input"
+print("relu: visible tests passed")
+
+# %% nbgrader={"grade": true, "grade_id": "relu_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests check relu on random arrays when the notebook is graded.
+### BEGIN HIDDEN TESTS
+from autograder import check
+
+check("relu", relu)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": false, "grade_id": "relu_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
+from solutions.spiral_activations import relu_grad
+
+# %%
+print(relu_grad(np.array([0.0, 0.5, 3.0])))
+assert np.array_equal(relu_grad(np.array([0.0, 0.5, 3.0])), [0.0, 1.0, 1.0]), (
+    "relu_grad(h) should be 1 where h > 0 and 0 elsewhere"
+)
+assert relu_grad(np.array([1.0])).dtype == np.float64, "relu_grad should return floats, not booleans"
+print("relu_grad: visible tests passed")
+
+# %% nbgrader={"grade": true, "grade_id": "relu_grad_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests check relu_grad on random ReLU outputs when the notebook is graded.
+### BEGIN HIDDEN TESTS
+from autograder import check
+
+check("relu_grad", relu_grad)
+### END HIDDEN TESTS
+
+# %% nbgrader={"grade": false, "grade_id": "tanh_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
+from solutions.spiral_activations import tanh_grad
+
+# %%
+t = np.tanh(np.array([0.0, 1.0]))
+print(tanh_grad(t))
+assert np.allclose(tanh_grad(t), [1.0, 0.41997434]), "tanh_grad(t) should be 1 - t**2"
+print("tanh_grad: visible tests passed")
+
+# %% nbgrader={"grade": true, "grade_id": "tanh_grad_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# Hidden tests check tanh_grad on random tanh outputs when the notebook is graded.
+### BEGIN HIDDEN TESTS
+from autograder import check
+
+check("tanh_grad", tanh_grad)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 3. Saturation, seen
+#
+# Each activation (left) beside its derivative (right). Where a curve goes flat, its
+# derivative is close to zero: the unit is **saturated**.
+
+# %%
+x = np.linspace(-6, 6, 601)
+curves = {
+    "sigmoid": (sigmoid(x), sigmoid_grad(sigmoid(x))),
+    "tanh": (np.tanh(x), tanh_grad(np.tanh(x))),
+    "ReLU": (relu(x), relu_grad(relu(x))),
+}
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), sharex=True)
+for name, (value, gradient) in curves.items():
+    left.plot(x, value, label=name)
+    right.plot(x, gradient, label=name)
+left.set(title="activation $f(x)$", xlabel="$x$", ylim=(-1.2, 2.2))
+right.set(title="derivative $f'(x)$", xlabel="$x$", ylim=(-0.1, 1.1))
+for ax in (left, right):
+    ax.axhline(0, color="grey", lw=0.5)
+    ax.legend()
+plt.show()
+
+# %% [markdown]
+# What the plot shows:
+#
+# - The sigmoid's derivative is at most $0.25$ (at $x = 0$), and below $0.01$ once $|x| > 4.6$.
+#   Backpropagation multiplies one such factor per layer, so a gradient that crosses several
+#   sigmoid layers shrinks geometrically: this is the **vanishing gradient** you will measure
+#   in notebook 03, and the reason recurrent networks (which apply the same layer at every
+#   time step) need the care of notebooks 05 and 06.
+# - tanh has the same shape, centred at 0, with a derivative of at most 1: better, but it
+#   still saturates.
+# - ReLU's derivative is exactly 1 for every positive input, whatever its size: the gradient
+#   passes through active units unchanged. Its weakness is the other side: a unit whose input
+#   is negative for every example gets no gradient at all and stops learning ("dead ReLU").
+#
+# Next, in notebook 02: a linear softmax classifier on the spiral, and why it fails.

@@ -1,0 +1,22 @@
+"""nbgrader configuration of the course; nbgrader reads it when run from this folder."""
+
+import os
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "rnn-from-scratch"
+
+# What a student finds where an answer was removed.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Seconds per cell: long enough for a training cell, short enough to stop an endless loop.
+c.Execute.timeout = 300
+# A deleted or edited test cell comes back from the gradebook and is graded as written.
+c.OverwriteCells.add_missing_cells = True
+
+# nbgrader gives zero to a test cell that writes to stderr. A numpy warning is not a wrong
+# answer, so stderr output that is only a warning is dropped before grading.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"\w+Warning: "
