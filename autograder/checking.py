@@ -103,7 +103,8 @@ def value_problem(got, expected, where, rtol, atol, equal_nan=False):
     scalar = np.ndim(expected) == 0
     got64 = np.array(got, dtype=np.float64, ndmin=1)
     expected64 = np.array(expected, dtype=np.float64, ndmin=1)
-    error = np.abs(got64 - expected64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = np.abs(got64 - expected64)
     error[np.isnan(got64) & ~np.isnan(expected64)] = np.inf
     if equal_nan:
         error[~np.isfinite(got64) & ~np.isfinite(expected64) & (got64 != expected64)] = np.inf

@@ -19,7 +19,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from course.build import COURSE, assignments
-from course.nbgrader_cli import run_nbgrader
+from course.nbgrader_api import course_api, succeeded
 
 STUDENT = "self-check"
 
@@ -70,11 +70,12 @@ def grade(notebook_path):
         root = Path(scratch)
         shutil.copy(COURSE / "nbgrader_config.py", root)
         shutil.copytree(COURSE / "source" / name, root / "source" / name)
-        run_nbgrader(["generate_assignment", name, "--force"], root, capture_output=True)
+        api = course_api(root)
+        succeeded(api.generate_assignment(name, force=True), "generate_assignment")
         submitted = root / "submitted" / STUDENT / name
         submitted.mkdir(parents=True)
         shutil.copy(notebook_path, submitted / f"{name}.ipynb")
-        run_nbgrader(["autograde", name, "--student", STUDENT, "--force"], root, capture_output=True)
+        succeeded(api.autograde(name, STUDENT, force=True), "autograde")
         graded = nbformat.read(root / "autograded" / STUDENT / name / f"{name}.ipynb", as_version=4)
         messages = {
             cell.metadata["nbgrader"]["grade_id"]: error_text(cell)

@@ -6,8 +6,8 @@ of those reference functions in its place: in a solution cell, with each body be
 nbgrader's solution markers (so the release shows the signature, the docstring and a stub);
 in any other cell, as given code. nbgrader's generate_assignment then makes the release.
 
-    python -m course.build            write source/ and release/
-    python -m course.build --check    fail if the committed files differ from a fresh build
+    python -m course.build [NAME ...]   write source/ and release/ (of the named assignments)
+    python -m course.build --check      fail if the committed files differ from a fresh build
 """
 
 import argparse
@@ -24,7 +24,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from course.nbgrader_cli import run_nbgrader
+from course.nbgrader_api import course_api, succeeded
 
 COURSE = Path(__file__).resolve().parent
 GENERATED = ("source", "release")
@@ -99,23 +99,27 @@ def render_source(lesson_path):
     return notebook
 
 
-def write_sources(course=COURSE):
-    """Write source/<name>/<name>.ipynb for every lesson."""
-    for name in assignments(course):
+def write_sources(course=COURSE, names=None):
+    """Write source/<name>/<name>.ipynb for every lesson (or the named ones)."""
+    for name in names or assignments(course):
         notebook = render_source(course / "lessons" / f"{name}.py")
         (course / "source" / name).mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, course / "source" / name / f"{name}.ipynb")
 
 
-def generate_release(course=COURSE):
+def generate_release(course=COURSE, names=None):
     """Run nbgrader generate_assignment for every assignment (it also fills the gradebook)."""
-    for name in assignments(course):
-        run_nbgrader(["generate_assignment", name, "--force"], course)
+    api = course_api(course)
+    for name in names or assignments(course):
+        succeeded(api.generate_assignment(name, force=True), f"generate_assignment {name}")
 
 
-def build(course=COURSE):
-    write_sources(course)
-    generate_release(course)
+def build(course=COURSE, names=None):
+    unknown = set(names or ()) - set(assignments(course))
+    if unknown:
+        raise SystemExit(f"no lesson named {', '.join(sorted(unknown))}; known: {', '.join(assignments(course))}")
+    write_sources(course, names)
+    generate_release(course, names)
 
 
 def differences(built, committed):
@@ -145,11 +149,13 @@ def check():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("names", nargs="*", help="assignments to build (default: all)")
     parser.add_argument("--check", action="store_true", help="fail if the generated files are stale")
     args = parser.parse_args(argv)
     if not args.check:
-        build()
-        print(f"Built {len(assignments())} assignments into {COURSE / 'source'} and {COURSE / 'release'}.")
+        build(names=args.names)
+        built = ", ".join(args.names or assignments())
+        print(f"Built {built} into {COURSE / 'source'} and {COURSE / 'release'}.")
         return 0
     stale = check()
     for path in stale:

@@ -13,6 +13,8 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Seconds per cell: long enough for a training cell, short enough to stop an endless loop.
 c.Execute.timeout = 300
+# Kernels keep no history file and log only errors (not the loopback-TCP notice).
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 # A deleted or edited test cell comes back from the gradebook and is graded as written.
 c.OverwriteCells.add_missing_cells = True
 
