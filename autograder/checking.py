@@ -15,8 +15,9 @@ import traceback
 import types
 import warnings
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -134,7 +135,7 @@ def output_problem(got, expected, where, rtol=1e-6, atol=1e-9, equal_nan=False):
             return f"{where} should hold {len(expected)} values, but it holds {len(got)}"
         parts = (
             output_problem(g, e, f"{where}[{i}]", rtol, atol, equal_nan)
-            for i, (g, e) in enumerate(zip(got, expected))
+            for i, (g, e) in enumerate(zip(got, expected, strict=True))
         )
         return next((p for p in parts if p), None)
     if isinstance(expected, dict):
@@ -143,8 +144,7 @@ def output_problem(got, expected, where, rtol=1e-6, atol=1e-9, equal_nan=False):
         if set(got) != set(expected):
             return f"{where} should have the keys {sorted(expected)}, but it has {sorted(got)}"
         parts = (
-            output_problem(got[k], expected[k], f"{where}['{k}']", rtol, atol, equal_nan)
-            for k in expected
+            output_problem(got[k], expected[k], f"{where}['{k}']", rtol, atol, equal_nan) for k in expected
         )
         return next((p for p in parts if p), None)
     if isinstance(expected, np.ndarray):
@@ -175,7 +175,7 @@ def output_problem(got, expected, where, rtol=1e-6, atol=1e-9, equal_nan=False):
 
 def mutation_problem(before, after, names):
     """Which argument a call changed in place, or None."""
-    for name, old, new in zip(names, before, after):
+    for name, old, new in zip(names, before, after, strict=True):
         if isinstance(old, (str, bytes)) or callable(old):
             continue  # a name such as "relu", or a function: nothing a call could change
         if output_problem(new, old, name, rtol=0.0, atol=0.0, equal_nan=True):

@@ -45,8 +45,7 @@ def solution_imports(source):
     except SyntaxError:
         return None
     if not body or not all(
-        isinstance(node, ast.ImportFrom) and (node.module or "").startswith("solutions.")
-        for node in body
+        isinstance(node, ast.ImportFrom) and (node.module or "").startswith("solutions.") for node in body
     ):
         return None
     return [(node.module, [alias.name for alias in node.names]) for node in body]
@@ -64,10 +63,7 @@ def function_source(function, with_markers):
     lines = source.split("\n")
     indent = " " * definition.body[-1].col_offset
     return "\n".join(
-        lines[:split]
-        + [indent + "### BEGIN SOLUTION"]
-        + lines[split:]
-        + [indent + "### END SOLUTION"]
+        lines[:split] + [indent + "### BEGIN SOLUTION"] + lines[split:] + [indent + "### END SOLUTION"]
     )
 
 
@@ -117,7 +113,9 @@ def generate_release(course=COURSE, names=None):
 def build(course=COURSE, names=None):
     unknown = set(names or ()) - set(assignments(course))
     if unknown:
-        raise SystemExit(f"no lesson named {', '.join(sorted(unknown))}; known: {', '.join(assignments(course))}")
+        raise SystemExit(
+            f"no lesson named {', '.join(sorted(unknown))}; known: {', '.join(assignments(course))}"
+        )
     write_sources(course, names)
     generate_release(course, names)
 

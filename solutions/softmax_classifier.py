@@ -6,8 +6,7 @@ import numpy as np
 def softmax(scores):
     """Row-wise softmax: each row of scores becomes a probability distribution.
 
-    Subtracting each row's maximum first leaves the result unchanged and keeps exp from
-    overflowing.
+    Must give the right answer, with no overflow and no warning, for scores of any size.
 
     Inputs:
     - scores: class scores, shape (N, K); row i holds the K scores of example i.
@@ -15,6 +14,8 @@ def softmax(scores):
     Returns:
     - probs: shape (N, K), each row non-negative and summing to 1.
     """
+    # A row's maximum subtracted from the row leaves its softmax unchanged; the largest
+    # exponent is then exp(0) = 1, so nothing overflows.
     exp = np.exp(scores - scores.max(axis=1, keepdims=True))
     return exp / exp.sum(axis=1, keepdims=True)
 
@@ -28,11 +29,10 @@ def softmax_loss(scores, y):
 
     Returns:
     - loss: the mean over the N examples of -log(probability of the correct class), a float.
-    - dscores: d loss / d scores, shape (N, K): (probs - one_hot(y)) / N.
-
-    The log-probabilities are computed directly (log-softmax), so a probability that
-    underflows to 0 never reaches np.log.
+    - dscores: d loss / d scores, shape (N, K), same dtype as scores.
     """
+    # The log-probabilities are computed directly (log-softmax), so a probability that
+    # underflows to 0 never reaches np.log.
     N, K = scores.shape
     one_hot = (y[:, None] == np.arange(K)).astype(scores.dtype)
     shifted = scores - scores.max(axis=1, keepdims=True)
@@ -60,8 +60,8 @@ def l2_penalty(W, reg):
 def eval_numerical_gradient(f, x, h=1e-5):
     """Centered-difference estimate of the gradient of a scalar function f at x.
 
-    Each entry of x is nudged by +h and -h in turn and restored afterwards, so x is
-    unchanged when the function returns.
+    x may be changed during the call, but must hold its original values when the function
+    returns.
 
     Inputs:
     - f: function taking an array shaped like x and returning a float.

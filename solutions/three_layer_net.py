@@ -5,7 +5,21 @@ import numpy as np
 from solutions.softmax_classifier import l2_penalty, softmax_loss
 from solutions.spiral_activations import relu, relu_grad, sigmoid, sigmoid_grad
 
-ACTIVATIONS = {"sigmoid": (sigmoid, sigmoid_grad), "relu": (relu, relu_grad)}
+
+def activation_functions(nonlinearity):
+    """The hidden layers' activation and its gradient (taken from the activation's output).
+
+    Inputs:
+    - nonlinearity: "sigmoid" or "relu".
+
+    Returns:
+    - (f, f_grad): (sigmoid, sigmoid_grad) or (relu, relu_grad).
+    """
+    if nonlinearity == "sigmoid":
+        return sigmoid, sigmoid_grad
+    if nonlinearity == "relu":
+        return relu, relu_grad
+    raise ValueError(f"nonlinearity must be 'sigmoid' or 'relu', not {nonlinearity!r}")
 
 
 def init_params(D=2, H1=50, H2=50, K=3, seed=None):
@@ -41,7 +55,7 @@ def forward(X, params, nonlinearity):
     - scores: shape (N, K).
     - cache: (X, h1, h2), the input and both hidden activations (N, H1) and (N, H2).
     """
-    f = ACTIVATIONS[nonlinearity][0]
+    f, _ = activation_functions(nonlinearity)
     h1 = f(X @ params["W1"] + params["b1"])
     h2 = f(h1 @ params["W2"] + params["b2"])
     scores = h2 @ params["W3"] + params["b3"]
@@ -63,7 +77,7 @@ def backward(dscores, cache, params, nonlinearity, reg):
     Returns:
     - grads: dict with the same keys and shapes as params.
     """
-    f_grad = ACTIVATIONS[nonlinearity][1]
+    _, f_grad = activation_functions(nonlinearity)
     X, h1, h2 = cache
     dh2 = dscores @ params["W3"].T
     dh2 *= f_grad(h2)

@@ -40,7 +40,10 @@ def spiral_problem(got, expected, args, call):
         )
     again = call(*args)
     if again.error is None and output_problem(again.value, got, "a second call", 0.0, 0.0):
-        return "two calls with the same seed gave different data: draw the noise from np.random.default_rng(seed)"
+        return (
+            "two calls with the same seed gave different data: "
+            "draw the noise from np.random.default_rng(seed)"
+        )
     return None
 
 
@@ -66,11 +69,18 @@ def make_spiral_swapped(N=100, K=3, noise=0.2, seed=None):
 def sigmoid_cases(rng):
     for _ in range(4):
         yield Case((random_array(rng),), "random x")
-    yield Case((np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0]),), "x = [-1000, -50, 0, 50, 1000]", no_warnings=True)
+    yield Case(
+        (np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0]),),
+        "x = [-1000, -50, 0, 50, 1000]",
+        no_warnings=True,
+    )
 
 
-@mistake("sigmoid", "exp(-x) overflows for large negative x; use an expression that stays finite, "
-         "for instance 0.5 * (1 + np.tanh(0.5 * x)), or exp(-|x|)")
+@mistake(
+    "sigmoid",
+    "exp(-x) overflows for large negative x; use an expression that stays finite, "
+    "for instance 0.5 * (1 + np.tanh(0.5 * x)), or exp(-|x|)",
+)
 def sigmoid_overflowing(x):
     return 1 / (1 + np.exp(-x))
 
@@ -93,8 +103,11 @@ def sigmoid_grad_cases(rng):
         yield Case((activation_outputs(rng, ref.sigmoid),), "s = sigmoid(random x)")
 
 
-@mistake("sigmoid_grad", "the sigmoid gradient is applied to the pre-activation: sigmoid_grad receives "
-         "the sigmoid's OUTPUT s and returns s * (1 - s), without calling sigmoid again")
+@mistake(
+    "sigmoid_grad",
+    "the sigmoid gradient is applied to the pre-activation: sigmoid_grad receives "
+    "the sigmoid's OUTPUT s and returns s * (1 - s), without calling sigmoid again",
+)
 def sigmoid_grad_of_preactivation(s):
     return ref.sigmoid(s) * (1 - ref.sigmoid(s))
 
@@ -128,7 +141,10 @@ def tanh_grad_cases(rng):
         yield Case((activation_outputs(rng, np.tanh),), "t = tanh(random x)")
 
 
-@mistake("tanh_grad", "the tanh derivative is taken from the pre-activation: tanh_grad receives the "
-         "OUTPUT t = tanh(x) and returns 1 - t**2, without calling np.tanh again")
+@mistake(
+    "tanh_grad",
+    "the tanh derivative is taken from the pre-activation: tanh_grad receives the "
+    "OUTPUT t = tanh(x) and returns 1 - t**2, without calling np.tanh again",
+)
 def tanh_grad_of_preactivation(t):
     return 1 - np.tanh(t) ** 2

@@ -1,0 +1,104 @@
+"""The student workspace: the student's own copies of the release notebooks.
+
+    python -m course.workspace               copy in what is missing; report newer releases
+    python -m course.workspace --take NAME   take the newer release of assignment NAME,
+                                             keeping your version beside it
+
+A student's notebook is never overwritten. `make lab` runs the first form every time. When
+the course publishes a newer release of a notebook the student already has, the new version
+is saved beside theirs and they are told; --take swaps it in and renames theirs.
+"""
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from course.build import COURSE
+
+WORKSPACE = COURSE.parent / "workspace"
+RECORD = ".releases.json"  # for each file copied in: the digest of the release it came from
+
+
+def digest(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def release_files():
+    """(relative path, release path) of every file of every released assignment."""
+    release = COURSE / "release"
+    return [(path.relative_to(release), path) for path in sorted(release.glob("*/*")) if path.is_file()]
+
+
+def newer_copy(relative):
+    """Where a newer release of a file the student already has is saved."""
+    return relative.with_name(f"{relative.stem} (newer release){relative.suffix}")
+
+
+def sync(workspace=WORKSPACE):
+    """Copy missing release files into the workspace; return what the student should be told."""
+    record_path = workspace / RECORD
+    record = json.loads(record_path.read_text()) if record_path.exists() else {}
+    messages = []
+    for relative, source in release_files():
+        target = workspace / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+            record[str(relative)] = digest(source)
+            messages.append(f"new: {relative}")
+        elif record.get(str(relative)) not in (None, digest(source)):
+            shutil.copy2(source, workspace / newer_copy(relative))
+            messages.append(
+                f"A newer release of {relative} is saved beside yours as '{newer_copy(relative).name}'.\n"
+                f"  Your notebook is unchanged. To switch to the new one (yours is kept, renamed):\n"
+                f"  python -m course.workspace --take {relative.parent}"
+            )
+    workspace.mkdir(parents=True, exist_ok=True)
+    record_path.write_text(json.dumps(record, indent=1, sort_keys=True))
+    return messages
+
+
+def take(name, workspace=WORKSPACE):
+    """Swap in the newer release of assignment `name`; the student's version is renamed, not lost."""
+    record_path = workspace / RECORD
+    record = json.loads(record_path.read_text()) if record_path.exists() else {}
+    stamp = datetime.now().strftime("%Y-%m-%d %H%M")
+    taken = []
+    for relative, source in release_files():
+        if relative.parts[0] != name or record.get(str(relative)) == digest(source):
+            continue
+        target = workspace / relative
+        if target.exists():
+            target.rename(target.with_name(f"{relative.stem} (mine, {stamp}){relative.suffix}"))
+        (workspace / newer_copy(relative)).unlink(missing_ok=True)
+        shutil.copy2(source, target)
+        record[str(relative)] = digest(source)
+        taken.append(str(relative))
+    record_path.write_text(json.dumps(record, indent=1, sort_keys=True))
+    return taken
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--take", metavar="NAME", help="take the newer release of this assignment")
+    parser.add_argument("--workspace", type=Path, default=WORKSPACE, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.take:
+        taken = take(args.take, args.workspace)
+        print(
+            "\n".join(f"took the newer release of {t}; yours is kept beside it" for t in taken)
+            or f"nothing newer to take for {args.take}"
+        )
+        return 0
+    for message in sync(args.workspace):
+        print(message)
+    print(f"Workspace: {args.workspace}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

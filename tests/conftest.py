@@ -1,0 +1,89 @@
+"""Shared helpers of the test suite: the course's notebooks and wrong submissions."""
+
+import ast
+import importlib
+import inspect
+import os
+import textwrap
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder.checking import EXERCISES, MISTAKES, load_exercises, referenced_objects
+from course.build import COURSE, assignments
+
+ON_CI = os.environ.get("CI") == "true"
+
+
+def optional_import(module, how_to_enable):
+    """Import an optional module; skip the test without it, except on CI, where it must exist."""
+    if ON_CI:
+        return importlib.import_module(module)
+    return pytest.importorskip(module, reason=f"{module} is not installed: {how_to_enable}")
+
+
+def notebook(kind, name):
+    """The source (solutions) or release notebook of an assignment."""
+    return nbformat.read(COURSE / kind / name / f"{name}.ipynb", as_version=4)
+
+
+def nbgrader_cells(nb, **wanted):
+    """The cells whose nbgrader metadata has all the wanted values, e.g. grade=True."""
+    return [
+        cell
+        for cell in nb.cells
+        if all(cell.metadata.get("nbgrader", {}).get(key) == value for key, value in wanted.items())
+    ]
+
+
+def graded_exercises(name):
+    """(exercise, points) for every hidden-test cell of an assignment, in notebook order."""
+    return [
+        (cell.metadata.nbgrader.grade_id.removesuffix("_tests"), cell.metadata.nbgrader.points)
+        for cell in nbgrader_cells(notebook("source", name), grade=True)
+    ]
+
+
+def defined_function(source):
+    """The name of the first function a cell defines."""
+    return next(n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef))
+
+
+def self_contained(function):
+    """True when the only global a function uses is numpy, so it can live in a notebook."""
+    return all(value is np for _, value in referenced_objects(function.__code__, function.__globals__))
+
+
+def function_text(function, new_name):
+    """A function's source without decorators, renamed."""
+    source = textwrap.dedent(inspect.getsource(function))
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef))
+    lines = source.splitlines()[node.lineno - 1 : node.end_lineno]
+    lines[0] = lines[0].replace(f"def {function.__name__}(", f"def {new_name}(", 1)
+    return "\n".join(lines)
+
+
+def one_wrong(name, exercise):
+    """The solution notebook with exactly one exercise answered wrongly.
+
+    The wrong answer is the first known mistake of that exercise that fits in a notebook
+    (so its feedback must name the mistake), otherwise the release's stub.
+    Returns (notebook, description of the mistake or None).
+    """
+    if not EXERCISES:
+        load_exercises()
+    nb = notebook("source", name)
+    cell = nbgrader_cells(nb, grade_id=exercise, solution=True)[0]
+    function_name = defined_function(cell.source)
+    for description, wrong in MISTAKES.get(exercise, []):
+        if self_contained(wrong):
+            cell.source = function_text(wrong, function_name)
+            return nb, description
+    cell.source = nbgrader_cells(notebook("release", name), grade_id=exercise)[0].source
+    return nb, None
+
+
+@pytest.fixture(params=assignments())
+def assignment(request):
+    return request.param
