@@ -69,6 +69,6 @@ def test_seed_results_are_reproduced(nonlinearity):
     accuracy = np.mean(predict(X, params, nonlinearity) == y)
     seed_loss, seed_accuracy = SEED[nonlinearity]
     loss = history["loss"][-1]
-    print(f"{nonlinearity}: loss {loss:.4f} (seed {seed_loss}), acc {accuracy:.3f} (seed {seed_accuracy:.2f})")
+    print(f"{nonlinearity}: loss {loss:.4f} vs {seed_loss}, accuracy {accuracy:.3f} vs {seed_accuracy}")
     assert accuracy >= seed_accuracy
     assert loss <= seed_loss * 1.05
