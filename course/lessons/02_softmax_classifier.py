@@ -204,7 +204,7 @@ check("l2_penalty", l2_penalty)
 #
 # where $e_i$ is 1 at entry $i$ and 0 elsewhere, has an error proportional to $h^2$; the
 # one-sided difference $\frac{f(x + h e_i) - f(x)}{h}$ has an error proportional to $h$, which
-# with $h = 10^{-5}$ is a hundred thousand times larger.
+# with $h = 10^{-5}$ is typically thousands of times larger.
 #
 # **Exercise 4.** Write `eval_numerical_gradient(f, x, h)`. `f` takes an array shaped like `x`
 # and returns a number. Nudge one entry of `x` at a time (the loop

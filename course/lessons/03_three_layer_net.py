@@ -414,7 +414,7 @@ check("predict", predict)
 # `NBGRADER_EXECUTION`, and the cell trains for 2,000 iterations instead of 50,000, so that
 # grading takes seconds. The numbers and plots below describe the full run.
 #
-# Training takes about a minute. The progress bar counts iterations; your `train` runs in
+# Training takes between half a minute and a minute. The progress bar counts iterations; your `train` runs in
 # chunks of 1,000 between its updates.
 
 # %%
