@@ -128,9 +128,10 @@ def value_problem(got, expected, where, rtol, atol, equal_nan=False):
 
 def output_problem(got, expected, where, rtol=1e-6, atol=1e-9, equal_nan=False):
     """Why `got` does not match `expected` (structure, shape, dtype, values), or None."""
-    if isinstance(expected, tuple):
+    if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)):
-            return f"{where} should be a tuple of {len(expected)} values, but it is {describe(got)}"
+            kind = type(expected).__name__
+            return f"{where} should be a {kind} of {len(expected)} values, but it is {describe(got)}"
         if len(got) != len(expected):
             return f"{where} should hold {len(expected)} values, but it holds {len(got)}"
         parts = (
