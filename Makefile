@@ -1,5 +1,5 @@
 # Thin verbs. Each one creates the virtual environment first if it is missing or stale.
-#   make lab [PORT=8888]   the student workspace in JupyterLab
+#   make lab [PORT=8888] [TOKEN=...] [WORKSPACE=workspace]   the student workspace in JupyterLab
 #   make test              the whole test suite
 #   make release           rebuild course/source and course/release from course/lessons
 #   make bench             the benchmarks
@@ -7,13 +7,16 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 PORT   ?= 8888
+# make lab: TOKEN empty means Jupyter's own random token (printed in the URL).
+TOKEN     ?=
+WORKSPACE ?= workspace
 comma  := ,
 # On CI the optional PyTorch comparison is installed, so its tests run instead of skipping.
 EXTRAS := dev$(if $(filter true,$(CI)),$(comma)torch)
 # The networks here multiply small matrices, where BLAS threads cost more than they save.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: lab test release bench install
+.PHONY: lab test release bench install chromium
 
 install: $(VENV)/.installed-$(EXTRAS)
 
@@ -22,11 +25,22 @@ $(VENV)/.installed-$(EXTRAS): pyproject.toml
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[$(EXTRAS)]"
 	touch $@
 
+# course/lab holds the student lab's Jupyter settings: nbgrader's Validate button (counting
+# every cell's errors) without the instructor's formgrader, and a kernel that has %selfcheck.
 lab: install
-	$(PYTHON) -m course.workspace
-	$(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=workspace
+	$(PYTHON) -m course.workspace --workspace $(WORKSPACE)
+	@echo "JupyterLab on $(WORKSPACE)/, Ctrl+C stops it. Open in your browser:"
+	@echo "    http://127.0.0.1:$(PORT)/lab?token=$(or $(TOKEN),<the token printed below>)"
+	JUPYTER_CONFIG_PATH=$(CURDIR)/course/lab JUPYTER_PATH=$(CURDIR)/course/lab \
+	  $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
+	  --ServerApp.root_dir=$(WORKSPACE) --allow-root --log-level=WARN $(if $(TOKEN),--IdentityProvider.token=$(TOKEN))
 
-test: install
+# The browser test drives Debian's Chromium; on CI (as root) it is installed when missing.
+chromium:
+	@if [ "$(CI)" = true ] && [ ! -x /usr/bin/chromium ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
+
+test: install chromium
 	$(PYTHON) -m pytest
 
 release: install

@@ -79,6 +79,28 @@ def expand_cell(cell):
     cell.source = "\n\n\n".join(function_source(f, with_markers=is_solution) for f in functions)
 
 
+# The closing cell of every notebook: how a learner checks their work. (A release notebook
+# must not name the grading machinery, so it says what to do, not how it is done.)
+CHECK_YOUR_WORK = """\
+## Check your work
+
+**In a class**, hand this notebook in as your instructor tells you. Before you do, press
+**Validate** in the notebook's toolbar: it runs the whole notebook, as the grading will, and
+lists every cell that fails, the visible tests included.
+
+**On your own**, in the JupyterLab that `make lab` starts: save the notebook (Ctrl+S), then
+type `%selfcheck` in a new cell below and run it. It grades the saved notebook with the
+hidden tests the instructors use, and prints your points for each exercise and, where you
+lost points, what is wrong."""
+
+
+def add_check_your_work(notebook):
+    """Append the closing "Check your work" cell (the same in every notebook)."""
+    cell = nbformat.v4.new_markdown_cell(CHECK_YOUR_WORK)
+    cell.id = "check-your-work"
+    notebook.cells.append(cell)
+
+
 def render_source(lesson_path):
     """The source notebook (with solutions, no outputs) of one lesson file."""
     notebook = jupytext.read(lesson_path)
@@ -92,6 +114,7 @@ def render_source(lesson_path):
         cell.id = grade_id or f"cell-{index:02d}"
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
+    add_check_your_work(notebook)
     return notebook
 
 

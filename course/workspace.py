@@ -17,8 +17,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from course.build import COURSE
-
+COURSE = Path(__file__).resolve().parent  # as course.build has it; importing that takes seconds
 WORKSPACE = COURSE.parent / "workspace"
 RECORD = ".releases.json"  # for each file copied in: the digest of the release it came from
 
@@ -85,7 +84,7 @@ def take(name, workspace=WORKSPACE):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--take", metavar="NAME", help="take the newer release of this assignment")
-    parser.add_argument("--workspace", type=Path, default=WORKSPACE, help=argparse.SUPPRESS)
+    parser.add_argument("--workspace", type=Path, default=WORKSPACE, help="the workspace folder")
     args = parser.parse_args(argv)
     if args.take:
         taken = take(args.take, args.workspace)

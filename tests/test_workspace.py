@@ -1,11 +1,13 @@
 """The student's work is never lost: make lab's workspace sync, a rebuild, a newer release."""
 
+import json
 import shutil
 import subprocess
 import sys
 
 import nbformat
 import pytest
+from lab_server import Lab
 
 from course import workspace
 from course.build import COURSE, assignments
@@ -68,3 +70,28 @@ def test_a_newer_release_is_offered_and_taken_without_loss(tmp_path, release):
     kept = list((ws / first).glob(f"{first} (mine, *).ipynb"))
     assert len(kept) == 1 and "my_answer = 42" in kept[0].read_text()
     assert not any("newer release" in m for m in workspace.sync(ws))
+
+
+def test_the_real_make_lab_keeps_the_edit_and_announces_a_newer_release(tmp_path):
+    """`make lab` twice on one workspace, as a student runs it: the second time after an edit and
+    with a newer release published (simulated: the workspace records that the student's copy
+    came from another release, so course/release itself is not touched)."""
+    ws, home, first = tmp_path / "ws", tmp_path / "home", assignments()[0]
+    relative = f"{first}/{first}.ipynb"
+    with Lab(ws, home) as lab:
+        assert lab.api("contents/" + first)["type"] == "directory"
+    assert f"new: {relative}" in lab.output
+    assert f"{lab.url}/lab?token={lab.token}" in lab.output, "make lab should print the URL to open"
+
+    mine = ws / relative
+    edit(mine, "my_answer = 42")
+    record = json.loads((ws / workspace.RECORD).read_text())
+    record[relative] = "0" * 64
+    (ws / workspace.RECORD).write_text(json.dumps(record))
+    with Lab(ws, home) as lab:
+        pass
+    assert "my_answer = 42" in mine.read_text()
+    assert f"A newer release of {relative} is saved beside yours" in lab.output, lab.output
+    assert f"--take {first}" in lab.output
+    newer = ws / first / f"{first} (newer release).ipynb"
+    assert newer.read_bytes() == (COURSE / "release" / relative).read_bytes()

@@ -1,0 +1,392 @@
+"""What a student sees in the JupyterLab of `make lab`, in a real browser (Debian's Chromium).
+
+The real `make lab` serves a temporary workspace holding the release of notebook 01 (synced by
+make lab itself) and, under another name, its solution notebook. Playwright drives
+/usr/bin/chromium (never a downloaded browser) through both, as a student would:
+
+- the release, run cell by cell with Shift+Enter (JupyterLab's Run All stops at the first
+  error): the text and the equations render, only the cells that need the student's code
+  fail, with NotImplementedError naming the function to write, and nothing fails to import;
+  Validate reports the failures;
+- the solution, run with Run > Run All Cells: every visible test prints that it passed, no
+  cell writes an error or a warning, every plot is an image; Validate says it passes, and
+  `%selfcheck` in a new cell gives full marks.
+
+Screenshots go to test-artifacts/browser/. Outside CI the test skips without Playwright or
+Chromium; on CI (`make test` with CI=true installs Chromium) it must run.
+"""
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import ON_CI, optional_import
+from lab_server import Lab
+
+from course.build import COURSE, assignments
+
+sync_api = optional_import("playwright.sync_api", "pip install -e '.[dev]' (the dev extra has playwright)")
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists() and not ON_CI:
+    pytest.skip(
+        f"{CHROMIUM} is missing: install Debian's Chromium (sudo apt-get install chromium) to run this test",
+        allow_module_level=True,
+    )
+
+NAME = assignments()[0]
+RELEASE = f"{NAME}/{NAME}.ipynb"
+SOLUTION = f"{NAME}/solution.ipynb"  # the source notebook, copied in under another name
+ARTIFACTS = COURSE.parent / "test-artifacts" / "browser"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# One notebook is open at a time (each is opened from its URL with ?reset).
+CELLS = ".jp-Notebook .jp-Cell"
+IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+KERNEL_TIMEOUT = 180_000  # ms: a cell, a validation or a self-check on a busy CI machine
+
+# Per cell of the open notebook: what the student sees.
+SEEN = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
+  .map(cell => ({
+    code: cell.classList.contains('jp-CodeCell'),
+    prompt: (cell.querySelector('.jp-InputPrompt') || {}).textContent || '',
+    text: [...cell.querySelectorAll('.jp-OutputArea-output')].map(o => o.textContent).join('\\n'),
+    errors: cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+      .length,
+    images: [...cell.querySelectorAll('.jp-OutputArea-output img')].map(i => i.naturalWidth),
+    math: cell.querySelectorAll('mjx-container').length,
+    markdown: (cell.querySelector('.jp-RenderedMarkdown') || {}).textContent || '',
+    headings: cell.querySelectorAll('.jp-RenderedMarkdown h1, .jp-RenderedMarkdown h2').length,
+  }))"""
+
+
+# JupyterLab lays out only the cells in view: scroll one in, wait until its height settles.
+SETTLE = """async cell => {
+  cell.scrollIntoView({block: 'start'});
+  for (let height = -1; height !== cell.getBoundingClientRect().height; ) {
+    height = cell.getBoundingClientRect().height;
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  }
+}"""
+
+
+def shoot(target, name):
+    """Save a screenshot of the page or of one element (a cell) under test-artifacts/browser."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    if isinstance(target, sync_api.Locator):
+        target.evaluate(SETTLE)
+    target.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    home = tmp_path_factory.mktemp("student")
+    workspace = home / "workspace"
+    (workspace / NAME).mkdir(parents=True)
+    shutil.copy(COURSE / "source" / NAME / f"{NAME}.ipynb", workspace / SOLUTION)
+    with Lab(workspace, home) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def page(lab, tmp_path_factory):
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        context.set_default_timeout(60_000)
+        try:
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            context.close()
+
+
+def open_notebook(page, lab, path):
+    """Open a notebook of the workspace from its URL; wait for every cell and an idle kernel."""
+    page.goto(f"{lab.url}/lab/tree/{path}?token={lab.token}&reset")
+    count = len(nbformat.read(lab.workspace / path, as_version=4).cells)
+    page.wait_for_function(f"() => document.querySelectorAll('{CELLS}').length >= {count}")
+    page.wait_for_selector(IDLE, timeout=KERNEL_TIMEOUT)
+    return nbformat.read(lab.workspace / path, as_version=4)
+
+
+def prompt_changed(page, index, before):
+    page.wait_for_function(
+        """([selector, index, before]) => {
+            const prompt = document.querySelectorAll(selector)[index].querySelector('.jp-InputPrompt');
+            return /\\[\\d+\\]/.test(prompt.textContent) && prompt.textContent !== before; }""",
+        arg=[CELLS, index, before],
+        timeout=KERNEL_TIMEOUT,
+    )
+
+
+def run_cell_by_cell(page):
+    """Shift+Enter on every cell from the top, each after the one before has finished."""
+    cells = page.locator(CELLS)
+    cells.first.locator(".jp-Cell-inputWrapper").click()
+    page.keyboard.press("Escape")  # command mode: Shift+Enter runs the cell and selects the next
+    count = cells.count()
+    for index in range(count):
+        cell = cells.nth(index)
+        code = "jp-CodeCell" in cell.get_attribute("class")
+        before = cell.locator(".jp-InputPrompt").inner_text() if code else None
+        # On the last cell Ctrl+Enter, which does not add a new cell below.
+        page.keyboard.press("Shift+Enter" if index < count - 1 else "Control+Enter")
+        if code:
+            prompt_changed(page, index, before)
+    page.wait_for_selector(IDLE, timeout=KERNEL_TIMEOUT)
+    images_loaded(page)
+
+
+def run_all_from_the_menu(page):
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    page.wait_for_function(
+        f"""() => [...document.querySelectorAll('{CELLS}')]
+            .filter(c => c.classList.contains('jp-CodeCell'))
+            .every(c => /\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt').textContent))""",
+        timeout=KERNEL_TIMEOUT,
+    )
+    page.wait_for_selector(IDLE, timeout=KERNEL_TIMEOUT)
+    images_loaded(page)
+
+
+def images_loaded(page):
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-OutputArea img')].every(i => i.complete)"
+    )
+
+
+def validate(page, screenshot):
+    """Press the notebook's Validate button; return the text of nbgrader's result dialog."""
+    page.locator(".jp-NotebookPanel .validate-button").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=KERNEL_TIMEOUT)
+    page.wait_for_function(
+        "() => !/Validating/.test(document.querySelector('.jp-Dialog').innerText)", timeout=KERNEL_TIMEOUT
+    )
+    text = dialog.inner_text()
+    shoot(page, screenshot)
+    dialog.locator(".jp-Dialog-button").last.click()
+    dialog.wait_for(state="detached")
+    return text
+
+
+def save(page):
+    page.keyboard.press("Control+s")
+    page.wait_for_selector(".lm-TabBar-tab.jp-mod-current:not(.jp-mod-dirty)")
+
+
+def run_new_cell(page, source):
+    """Add a cell at the end of the notebook, type `source` in it and run it; return the cell."""
+    page.locator(CELLS).last.locator(".jp-Cell-inputWrapper").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")  # a new cell below, selected
+    page.keyboard.press("Enter")  # edit it
+    page.keyboard.type(source)
+    cell = page.locator(CELLS).last
+    page.keyboard.press("Control+Enter")
+    prompt_changed(page, page.locator(CELLS).count() - 1, "[ ]:")
+    return cell
+
+
+def code_names(source):
+    tree = ast.parse(source)
+    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return loaded, stored
+
+
+def exercise_dependent(nb):
+    """(indexes of the code cells that need the student's functions, the names those cells make).
+
+    A cell needs them when it uses a function defined in a solution cell, or a name that an
+    earlier such cell assigns (X, y from make_spiral...). Solution cells only define functions.
+    """
+    student_names, dependent = set(), set()
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            student_names |= {
+                n.name for n in ast.parse(cell.source).body if isinstance(n, ast.FunctionDef | ast.ClassDef)
+            }
+            continue
+        loaded, stored = code_names(cell.source)
+        if loaded & student_names:
+            dependent.add(index)
+            student_names |= stored
+    return dependent, student_names
+
+
+def stub_functions(nb):
+    return [
+        n.name
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("solution")
+        for n in ast.parse(cell.source).body
+        if isinstance(n, ast.FunctionDef)
+    ]
+
+
+def check_the_text_renders(nb, seen):
+    """Markdown is rendered: headings, and every equation typeset by MathJax (no raw TeX left)."""
+    assert seen[0]["headings"] >= 1, "the notebook's title is not rendered as a heading"
+    for cell, shown in zip(nb.cells, seen, strict=True):
+        if cell.cell_type == "markdown":
+            assert shown["markdown"], f"a markdown cell is not rendered: {cell.source[:60]!r}"
+            if "$" in cell.source:
+                assert shown["math"] > 0, f"no MathJax output in: {cell.source[:60]!r}"
+                assert "$" not in shown["markdown"], f"raw TeX left in: {shown['markdown'][:200]!r}"
+
+
+# ----------------------------------------------------------------------------- the lab
+
+
+def test_make_lab_serves_the_student_lab(lab, page):
+    assert f"{lab.url}/lab?token={lab.token}" in lab.output, "make lab should print the URL to open"
+    assert lab.status_of("formgrader") == 404, "the instructor's formgrader should be off"
+    page.goto(f"{lab.url}/lab?token={lab.token}&reset")
+    page.locator(".jp-DirListing-item", has_text=NAME).wait_for()  # the workspace, synced by make lab
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+    menu = page.locator(".lm-Menu").inner_text()
+    shoot(page, "lab-nbgrader-menu")
+    page.keyboard.press("Escape")
+    assert "Assignment List" in menu and "Formgrader" not in menu and "Courses" not in menu
+    disabled = page.evaluate(
+        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).disabledExtensions"
+    )
+    assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:create-assignment" in disabled
+    assert "@jupyter/nbgrader:validate-assignment" not in disabled
+    assert "@jupyter/nbgrader:assignment-list" not in disabled
+
+
+# ----------------------------------------------------------------------------- the release
+
+
+@pytest.fixture(scope="module")
+def release_run(lab, page):
+    """The release notebook after a student ran it cell by cell: (notebook, what each cell shows)."""
+    nb = open_notebook(page, lab, RELEASE)
+    shoot(page, f"{NAME}-release-1-opened")
+    run_cell_by_cell(page)
+    seen = page.evaluate(SEEN)
+    assert len(seen) == len(nb.cells), "the notebook in the browser has other cells than the file"
+    return nb, seen
+
+
+def test_release_text_and_equations_render(release_run):
+    nb, seen = release_run
+    check_the_text_renders(nb, seen)
+    closing = seen[-1]["markdown"]
+    assert "Check your work" in closing and "%selfcheck" in closing and "Validate" in closing
+
+
+def test_release_fails_only_where_the_students_code_is_missing(release_run, page):
+    nb, seen = release_run
+    dependent, student_names = exercise_dependent(nb)
+    cells = page.locator(CELLS)
+    first_error = min(i for i, shown in enumerate(seen) if shown["errors"])
+    shoot(cells.nth(first_error), f"{NAME}-release-2-first-exercise-error")
+    shoot(cells.nth(len(seen) - 1), f"{NAME}-release-3-check-your-work")
+    for index, (cell, shown) in enumerate(zip(nb.cells, seen, strict=True)):
+        text = shown["text"]
+        assert "ImportError" not in text and "ModuleNotFoundError" not in text, text
+        if cell.cell_type != "code":
+            continue
+        assert re.fullmatch(r"\[\d+\]:", shown["prompt"]), f"cell {index} did not run: {shown['prompt']}"
+        if index in dependent:
+            assert shown["errors"], f"cell {index} needs the exercises but did not fail:\n{cell.source}"
+            names = {m for m in re.findall(r"NameError: name '(\w+)' is not defined", text)}
+            assert "NotImplementedError" in text or names, f"cell {index} failed otherwise:\n{text}"
+            assert names <= student_names, f"cell {index} misses a name no exercise makes: {names}"
+        else:
+            assert not shown["errors"], f"cell {index} fails without needing an exercise:\n{text}"
+    for function in stub_functions(nb):
+        assert any(
+            "NotImplementedError" in shown["text"] and f"in {function}(" in shown["text"] for shown in seen
+        ), f"no visible test shows that {function} is still to be written"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="lesson 01's spiral plot cell calls plt.subplots() before it reads X, so the release shows "
+    "an empty axes under the NameError; reported to the lesson's owner (read X, y before plotting)",
+)
+def test_release_shows_no_plot_without_the_students_data(release_run, page):
+    nb, seen = release_run
+    dependent, _ = exercise_dependent(nb)
+    plot = next(i for i in sorted(dependent) if "plt.show()" in nb.cells[i].source)
+    shoot(page.locator(CELLS).nth(plot), f"{NAME}-release-4-plot-cell-without-data")
+    drawn = [i for i in dependent if seen[i]["images"]]
+    assert not drawn, f"cells {drawn} draw a plot although the data they plot were never made"
+
+
+def test_release_validate_lists_the_failures(release_run, page):
+    text = validate(page, f"{NAME}-release-5-validate")
+    assert "Success" not in text, f"Validate passes an untouched release:\n{text}"
+    assert "NotImplementedError" in text, text
+
+
+# ----------------------------------------------------------------------------- the solution
+
+
+@pytest.fixture(scope="module")
+def solution_run(lab, page, release_run):
+    """The solution notebook after Run > Run All Cells: (notebook, what each cell shows)."""
+    nb = open_notebook(page, lab, SOLUTION)
+    run_all_from_the_menu(page)
+    seen = page.evaluate(SEEN)
+    assert len(seen) == len(nb.cells), "the notebook in the browser has other cells than the file"
+    cells = page.locator(CELLS)
+    for number, index in enumerate(i for i, shown in enumerate(seen) if shown["images"]):
+        shoot(cells.nth(index), f"{NAME}-solution-{number + 1}-plot")
+    return nb, seen
+
+
+def test_solution_runs_clean_and_passes_every_visible_test(solution_run):
+    nb, seen = solution_run
+    check_the_text_renders(nb, seen)
+    for index, (cell, shown) in enumerate(zip(nb.cells, seen, strict=True)):
+        if cell.cell_type != "code":
+            continue
+        assert re.fullmatch(r"\[\d+\]:", shown["prompt"]), f"cell {index} did not run: {shown['prompt']}"
+        assert not shown["errors"], f"cell {index} writes an error or a warning:\n{shown['text']}"
+        for line in re.findall(r"""print\(["']([^"']*visible tests passed)["']\)""", cell.source):
+            assert line in shown["text"], f"cell {index} should print {line!r}:\n{shown['text']}"
+        plots = cell.source.count("plt.show()")
+        assert len(shown["images"]) == plots, f"cell {index} shows {len(shown['images'])} of {plots} plots"
+        assert all(width > 0 for width in shown["images"]), f"a plot of cell {index} is a broken image"
+    assert any("visible tests passed" in shown["text"] for shown in seen)
+    assert any(shown["images"] for shown in seen)
+
+
+def test_solution_validate_passes(solution_run, page):
+    text = validate(page, f"{NAME}-solution-validate")
+    assert "Success! Your notebook passes all the tests." in text, text
+
+
+def test_selfcheck_in_the_notebook_gives_full_marks(solution_run, page):
+    save(page)  # the self-check grades the notebook as saved, as the closing cell says
+    cell = run_new_cell(page, "%selfcheck")
+    page.wait_for_selector(IDLE, timeout=KERNEL_TIMEOUT)
+    shoot(cell, f"{NAME}-solution-selfcheck")
+    report = cell.locator(".jp-OutputArea").inner_text()
+    header = re.search(rf"{NAME}: (\S+) / (\S+) points", report)
+    assert header, f"no self-check report:\n{report}"
+    assert header.group(1) == header.group(2), f"the solution should get full marks:\n{report}"
+    assert "FAIL" not in report and "Full marks" in report, report
+    assert "Cannot grade" not in report and "Note:" not in report, report
