@@ -48,6 +48,7 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",  # containers often have a small /dev/shm
 ]
 # One notebook is open at a time (each is opened from its URL with ?reset).
 CELLS = ".jp-Notebook .jp-Cell"
