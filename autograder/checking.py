@@ -10,7 +10,9 @@ output matches the student's is named in the message.
 
 import copy
 import importlib
+import os
 import pkgutil
+import sys
 import traceback
 import types
 import warnings
@@ -24,6 +26,7 @@ import numpy as np
 EXERCISES = {}
 MISTAKES = {}
 TRUSTED_PACKAGES = ("solutions", "autograder")
+JUDGE_ENV = "RNN_JUDGE"  # set in kernels run by the grading command (see autograder/wire.py)
 
 
 class CheckFailed(AssertionError):
@@ -198,8 +201,20 @@ class Outcome:
     args_after: tuple = ()
 
 
+class Remote:
+    """A student's function that runs in another process (the grader's judge, autograder/judge.py).
+
+    run() asks it for the Outcome of a call instead of calling it here.
+    """
+
+    def outcome(self, args):
+        raise NotImplementedError
+
+
 def run(function, args):
     """Call function on a deep copy of args, recording its result, exception and warnings."""
+    if isinstance(function, Remote):
+        return function.outcome(args)
     args = copy.deepcopy(args)
     outcome = Outcome()
     with warnings.catch_warnings(record=True) as caught:
@@ -335,6 +350,12 @@ def check(name, function):
     Prints a line when every case passes; raises CheckFailed with an explanation otherwise.
     """
     __tracebackhide__ = True
+    show_check_failures_plainly()
+    judge = os.environ.get(JUDGE_ENV)
+    if judge:  # a kernel run by the grading command: the judge outside this process decides
+        from autograder.wire import judged_check
+
+        return judged_check(name, function, judge)
     if not EXERCISES:
         load_exercises()
     if name not in EXERCISES:
@@ -342,10 +363,33 @@ def check(name, function):
     exercise = EXERCISES[name]
     problem = ownership_problem(name, function, exercise.reference)
     if problem is None:
-        function = isolated(function, exercise.uses)
-        rng = np.random.default_rng(zlib.crc32(name.encode()))
-        cases = list(exercise.cases(rng))
-        problem = next((p for p in (case_problem(exercise, function, c) for c in cases) if p), None)
+        problem, count = first_problem(exercise, isolated(function, exercise.uses))
     if problem:
         raise CheckFailed(problem) from None
-    print(f"{name}: all {len(cases)} hidden checks passed.")
+    print(passed_message(name, count))
+
+
+def first_problem(exercise, function):
+    """(the first problem of function over the exercise's seeded cases or None, number of cases)."""
+    rng = np.random.default_rng(zlib.crc32(exercise.name.encode()))
+    cases = list(exercise.cases(rng))
+    return next((p for p in (case_problem(exercise, function, c) for c in cases) if p), None), len(cases)
+
+
+def passed_message(name, count):
+    return f"{name}: all {count} hidden checks passed."
+
+
+def show_check_failures_plainly():
+    """In IPython, show a failed check as its message only: a traceback would show this module."""
+    try:
+        shell = sys.modules["IPython"].get_ipython()
+    except (KeyError, AttributeError):
+        return
+    if shell is not None and CheckFailed not in getattr(shell, "custom_exceptions", ()):
+        shell.set_custom_exc((CheckFailed,), plain_check_failure)
+
+
+def plain_check_failure(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler of CheckFailed: shows the error line, no frames."""
+    shell._showtraceback(etype, value, [f"\x1b[0;31m{etype.__name__}\x1b[0m: {value}"])
