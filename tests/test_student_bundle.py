@@ -1,6 +1,8 @@
 """The student bundle holds no answers (invariant 6) and works without solutions/."""
 
+import ast
 import re
+import textwrap
 
 import pytest
 from conftest import nbgrader_cells, notebook
@@ -11,27 +13,56 @@ from course.build import COURSE, assignments
 SHIM = "raise ImportError('{0} is not part of the student bundle')\n"
 
 
-def solution_lines(name):
-    """The substantial lines of every solution region of an assignment's source notebook."""
-    lines = set()
-    for cell in nbgrader_cells(notebook("source", name), solution=True):
-        inside = False
-        for line in cell.source.splitlines():
-            if "BEGIN SOLUTION" in line:
-                inside = True
-            elif "END SOLUTION" in line:
-                inside = False
-            elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
-                lines.add(line.strip())
-    return lines
+def statements(source):
+    """The simple statements (assignments, returns) of python source, unparsed; strings never match."""
+    source = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    try:
+        tree = ast.parse(textwrap.dedent(source))
+    except SyntaxError:
+        return set()
+    kinds = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return)
+    return {ast.unparse(node) for node in ast.walk(tree) if isinstance(node, kinds)}
+
+
+def solution_regions(source):
+    """The code between nbgrader's solution markers in a cell."""
+    regions, current = [], None
+    for line in source.splitlines():
+        if "BEGIN SOLUTION" in line:
+            current = []
+        elif "END SOLUTION" in line:
+            regions.append("\n".join(current))
+            current = None
+        elif current is not None:
+            current.append(line)
+    return regions
+
+
+def leaked(solution_code, release_code):
+    """Substantial statements of the solution code that the release code also holds."""
+    answers = {statement for region in solution_code for statement in statements(region)}
+    shown = set().union(*(statements(code) for code in release_code))
+    return sorted(s for s in answers & shown if len(s) > 12)
+
+
+def test_a_copied_answer_is_caught():
+    cell = "def f(x):\n    ### BEGIN SOLUTION\n    y = np.tanh(0.5 * x)\n    return 1 + y\n    ### END SOLUTION"
+    given = "def g(x):\n    y = np.tanh(0.5 * x)  # the same statement, written elsewhere\n    return y"
+    assert leaked(solution_regions(cell), [given]) == ["y = np.tanh(0.5 * x)"]
+    assert leaked(solution_regions(cell), ['print("y = np.tanh(0.5 * x)")']) == []
 
 
 @pytest.mark.parametrize("name", assignments())
 def test_release_holds_no_solution_and_no_hidden_test(name):
     text = (COURSE / "release" / name / f"{name}.ipynb").read_text()
-    sources = "\n".join(c.source for c in notebook("release", name).cells if c.cell_type == "code")
-    leaked = [line for line in solution_lines(name) if line in sources]
-    assert not leaked, f"solution code in the release of {name}: {leaked[:3]}"
+    answers = [
+        r
+        for cell in nbgrader_cells(notebook("source", name), solution=True)
+        for r in solution_regions(cell.source)
+    ]
+    release_code = [c.source for c in notebook("release", name).cells if c.cell_type == "code"]
+    found = leaked(answers, release_code)
+    assert not found, f"solution code in the release of {name}: {found[:3]}"
     for secret in ("BEGIN HIDDEN", "autograder", "check(", "solutions"):
         assert secret not in text, f"the release of {name} contains {secret!r}"
 
