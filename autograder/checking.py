@@ -243,7 +243,7 @@ def error_message(name, error):
     if isinstance(error, NotImplementedError):
         return (
             f"{name} still raises NotImplementedError: replace the line "
-            "`raise NotImplementedError()` with your code."
+            "`raise NotImplementedError(...)` with your code."
         )
     return f"{name} raised {type(error).__name__}: {error}{student_frame(error)}"
 

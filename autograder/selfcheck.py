@@ -49,7 +49,8 @@ def report(name, results):
     for r in results:
         mark = "ok  " if r.score == r.max_score else "FAIL"
         lines.append(f"  {mark} {r.cell.removesuffix('_tests'):<{width}} {r.score:g} / {r.max_score:g}")
-        lines.extend(f"         {line}" for line in r.message.splitlines())
+        message = r.message.removeprefix("CheckFailed: ")
+        lines.extend(f"         {line}" for line in message.splitlines())
     return "\n".join(lines)
 
 

@@ -105,7 +105,7 @@ def render_source(lesson_path):
     """The source notebook (with solutions, no outputs) of one lesson file."""
     notebook = jupytext.read(lesson_path)
     notebook.metadata = {
-        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     }
     for index, cell in enumerate(notebook.cells):

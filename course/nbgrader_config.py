@@ -8,7 +8,9 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "rnn-from-scratch"
 
 # What a student finds where an answer was removed.
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.code_stub = {
+    "python": '# YOUR CODE HERE\nraise NotImplementedError("replace this line with your code")'
+}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Seconds per cell: long enough for a training cell, short enough to stop an endless loop.

@@ -322,11 +322,6 @@ def test_release_fails_only_where_the_students_code_is_missing(release_run, page
         ), f"no visible test shows that {function} is still to be written"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lesson 01's spiral plot cell calls plt.subplots() before it reads X, so the release shows "
-    "an empty axes under the NameError; reported to the lesson's owner (read X, y before plotting)",
-)
 def test_release_shows_no_plot_without_the_students_data(release_run, page):
     nb, seen = release_run
     dependent, _ = exercise_dependent(nb)

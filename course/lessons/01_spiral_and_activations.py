@@ -21,8 +21,8 @@
 #    with their derivatives, which backpropagation will need in notebook 03.
 #
 # **How to work.** Each exercise is a function with its signature and docstring given. Replace
-# `raise NotImplementedError()` with your code, run the cell, then run the visible tests below
-# it. When your notebook is graded, hidden tests call each function on random inputs and
+# the line `raise NotImplementedError(...)` with your code, run the cell, then run the visible
+# tests below it. When your notebook is graded, hidden tests call each function on random inputs and
 # compare with a reference; their messages say what is wrong.
 #
 # Conventions for Part I: data are **row-major**, one example per row, so `X` has shape `(N, D)`.
@@ -71,12 +71,14 @@ check("make_spiral", make_spiral)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# Each colour is one class. No straight line separates them: a linear classifier (notebook 02)
-# will get about a third of the points wrong.
+# Each colour is one class. No straight line separates them: the linear classifier of notebook 02
+# gets only about half of the points right. (This cell plots the data your `make_spiral` made
+# above, so it needs exercise 1.)
 
 # %%
+x1, x2 = X[:, 0], X[:, 1]
 fig, ax = plt.subplots(figsize=(5, 5))
-ax.scatter(X[:, 0], X[:, 1], c=y, s=20, cmap=plt.cm.Spectral, edgecolors="k", linewidths=0.3)
+ax.scatter(x1, x2, c=y, s=20, cmap=plt.cm.Spectral, edgecolors="k", linewidths=0.3)
 ax.set(title="Spiral data: N=100 points per class, K=3 classes", xlabel="$x_1$", ylabel="$x_2$")
 ax.set_aspect("equal")
 plt.show()
