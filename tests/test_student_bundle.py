@@ -46,10 +46,10 @@ def leaked(solution_code, release_code):
 
 
 def test_a_copied_answer_is_caught():
-    cell = "def f(x):\n    ### BEGIN SOLUTION\n    y = np.tanh(0.5 * x)\n    return 1 + y\n    ### END SOLUTION"
-    given = "def g(x):\n    y = np.tanh(0.5 * x)  # the same statement\n    return y"
-    assert leaked(solution_regions(cell), [given]) == ["y = np.tanh(0.5 * x)"]
-    assert leaked(solution_regions(cell), ['print("y = np.tanh(0.5 * x)")']) == []
+    cell = "def f(x):\n    ### BEGIN SOLUTION\n    y = np.tanh(x / 2)\n    return 1 + y\n    ### END SOLUTION"
+    given = "def g(x):\n    y = np.tanh(x / 2)  # the same statement\n    return y"
+    assert leaked(solution_regions(cell), [given]) == ["y = np.tanh(x / 2)"]
+    assert leaked(solution_regions(cell), ['print("y = np.tanh(x / 2)")']) == []
 
 
 @pytest.mark.parametrize("name", assignments())
