@@ -138,43 +138,42 @@ def draw_lstm_cell(ax):
     box = dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="black")
     gate = dict(boxstyle="round,pad=0.35", facecolor="#ffe9b3", edgecolor="#b07d00")
     op = dict(boxstyle="circle,pad=0.15", facecolor="#dbe9ff", edgecolor="#2155a5")
-    arrow = dict(arrowstyle="->", color="black", lw=1.2)
-    ax.add_patch(plt.Rectangle((1.0, 0.6), 8.0, 5.0, facecolor="#f4f4f4", edgecolor="grey"))
-    # The cell-state line: c_prev -> x (forget) -> + (update) -> c_next.
-    ax.annotate("", xy=(3.0, 5.0), xytext=(0.0, 5.0), arrowprops=arrow)
-    ax.annotate("", xy=(5.6, 5.0), xytext=(3.0, 5.0), arrowprops=arrow)
-    ax.annotate("", xy=(10.0, 5.0), xytext=(5.6, 5.0), arrowprops=arrow)
+    arrow = dict(arrowstyle="->", color="black", lw=1.2, shrinkA=0, shrinkB=9)
+    ax.add_patch(plt.Rectangle((1.0, 0.6), 8.6, 5.0, facecolor="#f4f4f4", edgecolor="grey"))
+    ops = {"forget": (2.6, 5.0, r"$\times$"), "plus": (5.5, 5.0, r"$+$"), "write": (5.5, 3.9, r"$\times$"),
+           "tanh": (8.9, 4.1, "tanh"), "show": (8.9, 3.0, r"$\times$")}  # fmt: skip
+    for x, y, label in ops.values():
+        ax.text(x, y, label, ha="center", va="center", bbox=op, fontsize=12 if label != "tanh" else 9)
+    # The cell-state line: c_prev -> x forget -> + -> c_next, with a branch down to the tanh.
+    ax.annotate("", xy=(2.6, 5.0), xytext=(0.0, 5.0), arrowprops=arrow)
+    ax.annotate("", xy=(5.5, 5.0), xytext=(2.6, 5.0), arrowprops=dict(arrow, shrinkA=9))
+    ax.annotate("", xy=(10.4, 5.0), xytext=(5.5, 5.0), arrowprops=dict(arrow, shrinkA=9, shrinkB=0))
     ax.text(0.0, 5.25, r"$c^{\langle t-1 \rangle}$", fontsize=12)
-    ax.text(9.3, 5.25, r"$c^{\langle t \rangle}$", fontsize=12)
-    ax.text(3.0, 5.0, r"$\times$", ha="center", va="center", bbox=op, fontsize=12)
-    ax.text(5.6, 5.0, r"$+$", ha="center", va="center", bbox=op, fontsize=12)
-    # concat at the bottom, feeding the four gates.
-    ax.text(5.0, 0.9, r"concat $= [a^{\langle t-1 \rangle};\, x^{\langle t \rangle}]$",
+    ax.text(9.8, 5.25, r"$c^{\langle t \rangle}$", fontsize=12)
+    ax.annotate("", xy=(8.9, 4.1), xytext=(8.9, 5.0), arrowprops=arrow)
+    ax.annotate("", xy=(8.9, 3.0), xytext=(8.9, 4.1), arrowprops=dict(arrow, shrinkA=9))
+    # concat at the bottom feeds the four gates; each gate feeds its operation.
+    ax.text(5.3, 0.95, r"concat $= [a^{\langle t-1 \rangle};\, x^{\langle t \rangle}]$",
             ha="center", va="center", bbox=box, fontsize=11)  # fmt: skip
     gates = [
-        (3.0, r"$\Gamma_f$" + "\nforget", 5.0),
-        (4.6, r"$\Gamma_u$" + "\nupdate", 3.6),
-        (6.0, r"$\tilde c$" + "\ncandidate", 3.6),
-        (7.6, r"$\Gamma_o$" + "\noutput", 3.6),
+        (2.6, r"$\Gamma_f$" + "\nforget", "forget"),
+        (4.4, r"$\Gamma_u$" + "\nupdate", "write"),
+        (6.6, r"$\tilde c$" + "\ncandidate", "write"),
+        (7.9, r"$\Gamma_o$" + "\noutput", "show"),
     ]
+    ax.plot([2.6, 7.9], [1.55, 1.55], color="black", lw=1.2)  # a bus from concat to every gate
+    ax.plot([5.3, 5.3], [1.25, 1.55], color="black", lw=1.2)
     for x, label, target in gates:
-        ax.annotate("", xy=(x, 2.15), xytext=(x, 1.25), arrowprops=arrow)
+        ax.annotate("", xy=(x, 2.2), xytext=(x, 1.55), arrowprops=dict(arrow, shrinkB=0))
         ax.text(x, 2.6, label, ha="center", va="center", bbox=gate, fontsize=10)
-        ax.annotate("", xy=(x, target - 0.3), xytext=(x, 3.1), arrowprops=arrow)
-    # update * candidate -> +
-    ax.text(5.3, 3.6, r"$\times$", ha="center", va="center", bbox=op, fontsize=12)
-    ax.annotate("", xy=(5.15, 3.6), xytext=(4.6, 3.6), arrowprops=dict(arrowstyle="-", lw=1.2))
-    ax.annotate("", xy=(5.45, 3.6), xytext=(6.0, 3.6), arrowprops=dict(arrowstyle="-", lw=1.2))
-    ax.annotate("", xy=(5.6, 4.75), xytext=(5.3, 3.85), arrowprops=arrow)
-    # c_next -> tanh -> x output gate -> a_next
-    ax.annotate("", xy=(8.4, 4.35), xytext=(8.4, 5.0), arrowprops=arrow)
-    ax.text(8.4, 4.1, "tanh", ha="center", va="center", bbox=op, fontsize=9)
-    ax.text(8.4, 3.1, r"$\times$", ha="center", va="center", bbox=op, fontsize=12)
-    ax.annotate("", xy=(8.4, 3.35), xytext=(8.4, 3.85), arrowprops=arrow)
-    ax.annotate("", xy=(8.15, 3.1), xytext=(7.6, 3.1), arrowprops=dict(arrowstyle="-", lw=1.2))
-    ax.annotate("", xy=(10.0, 2.0), xytext=(8.4, 2.85), arrowprops=arrow)
-    ax.text(9.3, 1.5, r"$a^{\langle t \rangle}$", fontsize=12)
-    ax.set(xlim=(-0.2, 10.5), ylim=(0.2, 6.0))
+        tx, ty, _ = ops[target]
+        start = (x + 0.5, 2.75) if target == "show" else (x, 3.05)  # the output gate feeds right
+        ax.annotate("", xy=(tx, ty), xytext=start, arrowprops=arrow)
+    ax.annotate("", xy=(5.5, 5.0), xytext=(5.5, 3.9), arrowprops=dict(arrow, shrinkA=9))
+    # The output: a_next leaves to the right.
+    ax.annotate("", xy=(10.4, 1.9), xytext=(8.9, 3.0), arrowprops=dict(arrow, shrinkA=9, shrinkB=0))
+    ax.text(9.9, 1.4, r"$a^{\langle t \rangle}$", fontsize=12)
+    ax.set(xlim=(-0.2, 10.8), ylim=(0.3, 5.9))
     ax.axis("off")
 
 
@@ -389,7 +388,8 @@ ft = cache[4]
 grads = lstm_cell_backward(np.zeros((n_a, m)), np.ones((n_a, m)), cache)
 assert sorted(grads) == sorted(LSTM_KEYS), f"the gradients dict should have the keys {LSTM_KEYS}"
 assert np.allclose(grads["dc_prev"], ft), (
-    "with da_next = 0 and dc_next = 1, dc_prev should be the forget gate ft: dc_prev = dc * ft"
+    "with da_next = 0 and dc_next = 1, dc_prev should be the forget gate ft: the cell-state "
+    "gradient reaches c_prev multiplied by ft"
 )
 assert np.allclose(grads["dWo"], 0) and np.allclose(grads["dbo"], 0), (
     "with da_next = 0, the output gate gets no gradient: dWo and dbo should be 0"
