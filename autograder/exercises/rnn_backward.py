@@ -1,0 +1,424 @@
+"""Hidden tests and known mistakes of assignment 05: backpropagation through time and clipping."""
+
+import numpy as np
+
+from autograder.checking import Case, exercise, mistake
+from solutions import rnn_backward as ref
+from solutions import rnn_forward as ref04
+
+# What the student's functions may call, answered by the reference, so that a mistake in one
+# exercise costs that exercise's points only.
+COURSE_FUNCTIONS = {
+    "softmax": ref04.softmax,
+    "init_rnn_parameters": ref04.init_rnn_parameters,
+    "rnn_cell_forward": ref04.rnn_cell_forward,
+    "rnn_forward": ref04.rnn_forward,
+    "rnn_cell_backward": ref.rnn_cell_backward,
+    "rnn_backward": ref.rnn_backward,
+    "clip": ref.clip,
+    "clip_by_norm": ref.clip_by_norm,
+}
+GRADIENT_NAMES = ("dWax", "dWaa", "dba", "dWya", "dby")
+
+
+def random_sizes(rng):
+    """(n_x, n_a, n_y, m, T_x), small and all different, so that a swapped axis shows as a shape."""
+    n_x, n_a, n_y, m, T_x = (int(v) for v in rng.permutation(np.arange(2, 9))[:5])
+    return n_x, n_a, n_y, m, T_x
+
+
+def random_parameters(rng, n_x, n_a, n_y):
+    """Random weights (Waa not symmetric) and non-zero biases, so that every term shows."""
+    return {
+        "Wax": rng.standard_normal((n_a, n_x)) / np.sqrt(n_x),
+        "Waa": rng.standard_normal((n_a, n_a)) / np.sqrt(n_a),
+        "Wya": rng.standard_normal((n_y, n_a)),
+        "ba": 0.5 * rng.standard_normal((n_a, 1)),
+        "by": rng.standard_normal((n_y, 1)),
+    }
+
+
+def sizes_label(n_x, n_a, n_y, m, T_x=None):
+    label = f"n_x={n_x}, n_a={n_a}, n_y={n_y}, m={m}"
+    return label if T_x is None else f"{label}, T_x={T_x}"
+
+
+# ---------------------------------------------------------------- rnn_cell_backward
+
+
+@exercise("rnn_cell_backward", ref.rnn_cell_backward, uses=COURSE_FUNCTIONS)
+def rnn_cell_backward_cases(rng):
+    for _ in range(3):
+        n_x, n_a, n_y, m, _ = random_sizes(rng)
+        parameters = random_parameters(rng, n_x, n_a, n_y)
+        xt, a_prev = rng.standard_normal((n_x, m)), rng.standard_normal((n_a, m))
+        _, _, cache = ref04.rnn_cell_forward(xt, a_prev, parameters)
+        da_next = rng.standard_normal((n_a, m))
+        yield Case((da_next, cache), sizes_label(n_x, n_a, n_y, m))
+    parameters = random_parameters(rng, 3, 4, 2)
+    _, _, cache = ref04.rnn_cell_forward(rng.standard_normal((3, 1)), rng.standard_normal((4, 1)), parameters)
+    yield Case((rng.standard_normal((4, 1)), cache), "one example (m=1)")
+
+
+@mistake(
+    "rnn_cell_backward",
+    "the tanh derivative is computed as if a_next were the pre-activation: a_next already is "
+    "tanh(z), so the derivative is 1 - a_next**2, not 1 - tanh(a_next)**2",
+)
+def rnn_cell_backward_tanh_of_tanh(da_next, cache):
+    a_next, a_prev, xt, p = cache
+    dz = da_next * (1 - np.tanh(a_next) ** 2)
+    return {
+        "dxt": p["Wax"].T @ dz,
+        "da_prev": p["Waa"].T @ dz,
+        "dWax": dz @ xt.T,
+        "dWaa": dz @ a_prev.T,
+        "dba": dz.sum(axis=1, keepdims=True),
+    }
+
+
+@mistake(
+    "rnn_cell_backward",
+    "the tanh derivative is missing: multiply da_next by 1 - a_next**2 before going through the weights",
+)
+def rnn_cell_backward_without_tanh(da_next, cache):
+    a_next, a_prev, xt, p = cache
+    dz = da_next
+    return {
+        "dxt": p["Wax"].T @ dz,
+        "da_prev": p["Waa"].T @ dz,
+        "dWax": dz @ xt.T,
+        "dWaa": dz @ a_prev.T,
+        "dba": dz.sum(axis=1, keepdims=True),
+    }
+
+
+@mistake(
+    "rnn_cell_backward",
+    "da_prev goes through Waa untransposed: the gradient flows back through the transpose, "
+    "da_prev = Waa.T @ dz",
+)
+def rnn_cell_backward_waa_untransposed(da_next, cache):
+    a_next, a_prev, xt, p = cache
+    dz = da_next * (1 - a_next**2)
+    return {
+        "dxt": p["Wax"].T @ dz,
+        "da_prev": p["Waa"] @ dz,
+        "dWax": dz @ xt.T,
+        "dWaa": dz @ a_prev.T,
+        "dba": dz.sum(axis=1, keepdims=True),
+    }
+
+
+@mistake(
+    "rnn_cell_backward",
+    "dWaa is taken with a_next; Waa multiplies a_prev, so dWaa = dz @ a_prev.T",
+)
+def rnn_cell_backward_dwaa_with_a_next(da_next, cache):
+    a_next, a_prev, xt, p = cache
+    dz = da_next * (1 - a_next**2)
+    return {
+        "dxt": p["Wax"].T @ dz,
+        "da_prev": p["Waa"].T @ dz,
+        "dWax": dz @ xt.T,
+        "dWaa": dz @ a_next.T,
+        "dba": dz.sum(axis=1, keepdims=True),
+    }
+
+
+@mistake(
+    "rnn_cell_backward",
+    "dba is averaged over the examples; the bias is added to every column, so its gradient is "
+    "the SUM over the examples (axis=1, keepdims=True)",
+)
+def rnn_cell_backward_mean_bias(da_next, cache):
+    a_next, a_prev, xt, p = cache
+    dz = da_next * (1 - a_next**2)
+    return {
+        "dxt": p["Wax"].T @ dz,
+        "da_prev": p["Waa"].T @ dz,
+        "dWax": dz @ xt.T,
+        "dWaa": dz @ a_prev.T,
+        "dba": dz.mean(axis=1, keepdims=True),
+    }
+
+
+# ---------------------------------------------------------------- rnn_backward
+
+
+@exercise("rnn_backward", ref.rnn_backward, uses=COURSE_FUNCTIONS)
+def rnn_backward_cases(rng):
+    for _ in range(3):
+        n_x, n_a, n_y, m, T_x = random_sizes(rng)
+        parameters = random_parameters(rng, n_x, n_a, n_y)
+        x, a0 = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m))
+        _, _, caches = ref04.rnn_forward(x, a0, parameters)
+        da = rng.standard_normal((n_a, m, T_x))
+        yield Case((da, caches), sizes_label(n_x, n_a, n_y, m, T_x))
+    n_x, n_a, n_y, m, T_x = 3, 4, 2, 2, 6
+    parameters = random_parameters(rng, n_x, n_a, n_y)
+    x, a0 = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m))
+    _, _, caches = ref04.rnn_forward(x, a0, parameters)
+    da = np.zeros((n_a, m, T_x))
+    da[:, :, -1] = rng.standard_normal((n_a, m))
+    yield Case((da, caches), "a gradient on the last hidden state only, which must reach every step")
+
+
+@mistake(
+    "rnn_backward",
+    "the gradient is not carried from step t+1 into step t: the gradient reaching a<t> is "
+    "da[:, :, t] PLUS the da_prev that the cell of step t+1 sent back",
+)
+def rnn_backward_not_carried(da, caches):
+    cache_list, x = caches
+    n_a, m, T_x = da.shape
+    p = cache_list[0][3]
+    dx = np.zeros(x.shape)
+    dWax, dWaa, dba = np.zeros(p["Wax"].shape), np.zeros(p["Waa"].shape), np.zeros(p["ba"].shape)
+    da_prev = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        a_next, a_prev, xt, _ = cache_list[t]
+        dz = da[:, :, t] * (1 - a_next**2)
+        dx[:, :, t] = p["Wax"].T @ dz
+        da_prev = p["Waa"].T @ dz
+        dWax += dz @ xt.T
+        dWaa += dz @ a_prev.T
+        dba += dz.sum(axis=1, keepdims=True)
+    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+@mistake(
+    "rnn_backward",
+    "the parameter gradients are overwritten at every step; the same parameters are used at "
+    "every time step, so their gradients are SUMMED over the steps (dWax += ...)",
+)
+def rnn_backward_overwritten(da, caches):
+    cache_list, x = caches
+    n_a, m, T_x = da.shape
+    p = cache_list[0][3]
+    dx = np.zeros(x.shape)
+    da_prev = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        a_next, a_prev, xt, _ = cache_list[t]
+        dz = (da[:, :, t] + da_prev) * (1 - a_next**2)
+        dx[:, :, t] = p["Wax"].T @ dz
+        da_prev = p["Waa"].T @ dz
+        dWax = dz @ xt.T
+        dWaa = dz @ a_prev.T
+        dba = dz.sum(axis=1, keepdims=True)
+    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+@mistake(
+    "rnn_backward",
+    "the steps are visited forwards in time; backpropagation goes from the last step T_x - 1 "
+    "back to step 0, so that da_prev of step t+1 is known when step t is processed",
+)
+def rnn_backward_forwards_in_time(da, caches):
+    cache_list, x = caches
+    n_a, m, T_x = da.shape
+    p = cache_list[0][3]
+    dx = np.zeros(x.shape)
+    dWax, dWaa, dba = np.zeros(p["Wax"].shape), np.zeros(p["Waa"].shape), np.zeros(p["ba"].shape)
+    da_prev = np.zeros((n_a, m))
+    for t in range(T_x):
+        a_next, a_prev, xt, _ = cache_list[t]
+        dz = (da[:, :, t] + da_prev) * (1 - a_next**2)
+        dx[:, :, t] = p["Wax"].T @ dz
+        da_prev = p["Waa"].T @ dz
+        dWax += dz @ xt.T
+        dWaa += dz @ a_prev.T
+        dba += dz.sum(axis=1, keepdims=True)
+    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+@mistake(
+    "rnn_backward",
+    "only the gradient carried back from later steps enters step t; da[:, :, t], the gradient "
+    "from the output at step t, must be added to it",
+)
+def rnn_backward_without_da_t(da, caches):
+    cache_list, x = caches
+    n_a, m, T_x = da.shape
+    p = cache_list[0][3]
+    dx = np.zeros(x.shape)
+    dWax, dWaa, dba = np.zeros(p["Wax"].shape), np.zeros(p["Waa"].shape), np.zeros(p["ba"].shape)
+    da_prev = da[:, :, T_x - 1]
+    for t in reversed(range(T_x)):
+        a_next, a_prev, xt, _ = cache_list[t]
+        dz = da_prev * (1 - a_next**2)
+        dx[:, :, t] = p["Wax"].T @ dz
+        da_prev = p["Waa"].T @ dz
+        dWax += dz @ xt.T
+        dWaa += dz @ a_prev.T
+        dba += dz.sum(axis=1, keepdims=True)
+    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+
+
+# ---------------------------------------------------------------- gradient_norms_through_time
+
+
+@exercise("gradient_norms_through_time", ref.gradient_norms_through_time, uses=COURSE_FUNCTIONS)
+def gradient_norms_through_time_cases(rng):
+    for scale in (0.5, 1.0, 2.0):
+        n_x, n_a, n_y, m, T_x = random_sizes(rng)
+        parameters = random_parameters(rng, n_x, n_a, n_y)
+        parameters["Waa"] *= scale
+        x, a0 = rng.standard_normal((n_x, m, T_x)), rng.standard_normal((n_a, m))
+        yield Case((x, a0, parameters), f"{sizes_label(n_x, n_a, n_y, m, T_x)}, Waa scaled by {scale}")
+    parameters = random_parameters(rng, 3, 4, 2)
+    yield Case(
+        (rng.standard_normal((3, 2, 1)), rng.standard_normal((4, 2)), parameters), "one time step (T_x=1)"
+    )
+
+
+@mistake(
+    "gradient_norms_through_time",
+    "the norms are shifted by one step: norms[t] is the norm of the gradient reaching a<t> "
+    "itself, recorded BEFORE going back through the cell of step t (norms[T_x - 1] = sqrt(n_a * m))",
+)
+def gradient_norms_shifted(x, a0, parameters):
+    p = parameters
+    a_prev, states = a0, []
+    for t in range(x.shape[2]):
+        a_prev = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ x[:, :, t] + p["ba"])
+        states.append(a_prev)
+    T_x = x.shape[2]
+    norms = np.zeros(T_x)
+    da_t = np.ones_like(states[-1])
+    for t in reversed(range(T_x)):
+        da_t = p["Waa"].T @ (da_t * (1 - states[t] ** 2))
+        norms[t] = np.linalg.norm(da_t)
+    return norms
+
+
+@mistake(
+    "gradient_norms_through_time",
+    "the norms are those of the gradient after the tanh (dz = da * (1 - a**2)); record the "
+    "norm of dL/da_t, the gradient reaching the hidden state",
+)
+def gradient_norms_after_tanh(x, a0, parameters):
+    p = parameters
+    a_prev, states = a0, []
+    for t in range(x.shape[2]):
+        a_prev = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ x[:, :, t] + p["ba"])
+        states.append(a_prev)
+    T_x = x.shape[2]
+    norms = np.zeros(T_x)
+    da_t = np.ones_like(states[-1])
+    for t in reversed(range(T_x)):
+        dz = da_t * (1 - states[t] ** 2)
+        norms[t] = np.linalg.norm(dz)
+        da_t = p["Waa"].T @ dz
+    return norms
+
+
+@mistake(
+    "gradient_norms_through_time",
+    "the gradient is not carried back: each step starts again from ones; the gradient reaching "
+    "a<t-1> is the da_prev that the cell of step t returns",
+)
+def gradient_norms_not_carried(x, a0, parameters):
+    p = parameters
+    a_prev, states = a0, []
+    for t in range(x.shape[2]):
+        a_prev = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ x[:, :, t] + p["ba"])
+        states.append(a_prev)
+    T_x = x.shape[2]
+    norms = np.zeros(T_x)
+    for t in reversed(range(T_x)):
+        da_t = np.ones_like(states[t]) if t == T_x - 1 else p["Waa"].T @ (1 - states[t + 1] ** 2)
+        norms[t] = np.linalg.norm(da_t)
+    return norms
+
+
+# ---------------------------------------------------------------- clipping
+
+
+def random_gradients(rng, scale):
+    """A dict of gradients with the names and shapes of an RNN's, of the given typical size."""
+    n_x, n_a, n_y = (int(v) for v in rng.integers(2, 7, size=3))
+    shapes = {"dWax": (n_a, n_x), "dWaa": (n_a, n_a), "dba": (n_a, 1), "dWya": (n_y, n_a), "dby": (n_y, 1)}
+    return {name: scale * rng.standard_normal(shape) for name, shape in shapes.items()}
+
+
+@exercise("clip", ref.clip)
+def clip_cases(rng):
+    for _ in range(2):
+        max_value = float(rng.uniform(1.0, 5.0))
+        yield Case((random_gradients(rng, 5.0), max_value), f"max_value={max_value:.3g}")
+    yield Case((random_gradients(rng, 0.1), 10.0), "gradients far below max_value=10, left unchanged")
+    yield Case(
+        ({"dW": np.array([[-7.0, -0.5, 0.0, 0.5, 7.0]])}, 1.0), "dW=[[-7, -0.5, 0, 0.5, 7]], max_value=1"
+    )
+
+
+@mistake(
+    "clip",
+    "the gradients are clipped in place, which changes the caller's dict; return a new dict of "
+    "new arrays (np.clip without out=)",
+)
+def clip_in_place(gradients, max_value):
+    for g in gradients.values():
+        np.clip(g, -max_value, max_value, out=g)
+    return gradients
+
+
+@mistake(
+    "clip",
+    "only large positive values are clipped; the interval is [-max_value, max_value], so large "
+    "negative values must be clipped too",
+)
+def clip_above_only(gradients, max_value):
+    return {name: np.minimum(g, max_value) for name, g in gradients.items()}
+
+
+@exercise("clip_by_norm", ref.clip_by_norm)
+def clip_by_norm_cases(rng):
+    for _ in range(2):
+        max_norm = float(rng.uniform(1.0, 5.0))
+        yield Case((random_gradients(rng, 3.0), max_norm), f"a global norm above max_norm={max_norm:.3g}")
+    gradients = random_gradients(rng, 1.0)
+    norms = [float(np.linalg.norm(g)) for g in gradients.values()]
+    total = float(np.sqrt(sum(n**2 for n in norms)))
+    max_norm = (max(norms) + total) / 2  # above every array's own norm, below the global norm
+    label = f"max_norm={max_norm:.3g}: above the norm of every array, below their global norm"
+    yield Case((gradients, max_norm), label)
+    yield Case((random_gradients(rng, 0.01), 5.0), "a global norm below max_norm=5, left unchanged")
+    gradients = {"dW": np.array([[3.0, 0.0]]), "db": np.array([[4.0]])}
+    yield Case((gradients, 1.0), "dW=[[3, 0]], db=[[4]] (global norm 5), max_norm=1")
+
+
+@mistake(
+    "clip_by_norm",
+    "the gradients are rescaled in place, which changes the caller's dict; return a new dict of new arrays",
+)
+def clip_by_norm_in_place(gradients, max_norm):
+    norm = float(np.sqrt(sum(np.sum(g * g) for g in gradients.values())))
+    if norm > max_norm:
+        for g in gradients.values():
+            g *= max_norm / norm
+    return gradients
+
+
+@mistake(
+    "clip_by_norm",
+    "each array is rescaled by its own norm; the norm to compare with max_norm is the GLOBAL "
+    "norm of all the arrays together, and every array is scaled by the same factor",
+)
+def clip_by_norm_each_array(gradients, max_norm):
+    clipped = {}
+    for name, g in gradients.items():
+        norm = float(np.sqrt(np.sum(g * g)))
+        clipped[name] = g * (max_norm / norm) if norm > max_norm else g.copy()
+    return clipped
+
+
+@mistake(
+    "clip_by_norm",
+    "the gradients are rescaled even when their global norm is below max_norm; they are "
+    "only scaled down, when the global norm is larger than max_norm",
+)
+def clip_by_norm_always(gradients, max_norm):
+    norm = float(np.sqrt(sum(np.sum(g * g) for g in gradients.values())))
+    return {name: g * (max_norm / norm) for name, g in gradients.items()}
