@@ -164,6 +164,10 @@ def check():
         copy.mkdir()
         shutil.copytree(COURSE / "lessons", copy / "lessons")
         shutil.copy(COURSE / "nbgrader_config.py", copy)
+        for data in COURSE.glob("source/*/*"):  # hand-written files that ship beside a notebook
+            if data.is_file() and data.suffix != ".ipynb":
+                (copy / data.parent.relative_to(COURSE)).mkdir(parents=True, exist_ok=True)
+                shutil.copy(data, copy / data.relative_to(COURSE))
         build(copy)
         return differences(copy, COURSE)
 
