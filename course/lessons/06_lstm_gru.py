@@ -38,6 +38,10 @@
 # graded; each one calls the course's own versions of the other functions, so a mistake in one
 # function costs only that function's points.
 #
+# **When the notebook is graded**, nbgrader sets the environment variable `NBGRADER_EXECUTION`;
+# the notebook then skips its two figures and the optional PyTorch comparison, so that grading
+# takes seconds. Everything else runs as usual.
+#
 # The layout is that of notebooks 04 and 05: examples are columns, time is the last axis, `x`
 # has shape $(n_x, m, T_x)$ and `a` has shape $(n_a, m, T_x)$.
 
@@ -46,6 +50,8 @@ import os
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))  # set by nbgrader while it grades the notebook
 
 # %% [markdown]
 # ## 0. Carried over from notebooks 01, 02, 04 and 05
@@ -177,10 +183,11 @@ def draw_lstm_cell(ax):
     ax.axis("off")
 
 
-fig, ax = plt.subplots(figsize=(9, 5))
-draw_lstm_cell(ax)
-ax.set_title("One LSTM cell: the cell state runs along the top")
-plt.show()
+if not GRADING:
+    fig, ax = plt.subplots(figsize=(9, 5))
+    draw_lstm_cell(ax)
+    ax.set_title("One LSTM cell: the cell state runs along the top")
+    plt.show()
 
 # %% [markdown]
 # The parameters are made by `init_lstm_parameters`, given below: each weight is drawn with
@@ -806,17 +813,18 @@ for keep_bias in (0.0, 2.0):
         "GRU": gru_gradient_norms(x_flow, a0_flow, gru_flow),
     }
 
-fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
 titles = {0.0: "all biases zero", 2.0: r"keep-gates open: $b_f = b_z = 2$"}
-for ax, (keep_bias, curves) in zip(axes, norms.items(), strict=True):
-    for (name, curve), style in zip(curves.items(), ("-", "--", "-."), strict=True):
-        ax.plot(np.arange(1, T_flow + 1), curve / curve[-1], style, lw=2, label=name)
-    ax.set(yscale="log", xlabel="time step $t$", title=titles[keep_bias])
-    ax.grid(alpha=0.3, which="both")
-    ax.legend()
-axes[0].set_ylabel(r"$\|\partial L / \partial a^{\langle t \rangle}\|$, relative to the last step")
-fig.suptitle(f"Gradient reaching step t from the last step (T = {T_flow})")
-plt.show()
+if not GRADING:
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+    for ax, (keep_bias, curves) in zip(axes, norms.items(), strict=True):
+        for (name, curve), style in zip(curves.items(), ("-", "--", "-."), strict=True):
+            ax.plot(np.arange(1, T_flow + 1), curve / curve[-1], style, lw=2, label=name)
+        ax.set(yscale="log", xlabel="time step $t$", title=titles[keep_bias])
+        ax.grid(alpha=0.3, which="both")
+        ax.legend()
+    axes[0].set_ylabel(r"$\|\partial L / \partial a^{\langle t \rangle}\|$, relative to the last step")
+    fig.suptitle(f"Gradient reaching step t from the last step (T = {T_flow})")
+    plt.show()
 for keep_bias, curves in norms.items():
     print(f"{titles[keep_bias].replace('$', ''):>28}: gradient at step 1 / at step {T_flow}: "
           + ",  ".join(f"{name} {curve[0] / curve[-1]:.1e}" for name, curve in curves.items()))  # fmt: skip
@@ -958,7 +966,7 @@ def compare_with_torch():
     print(f"Your LSTM and GRU and PyTorch's {verdict} to 1e-10 (worst: {worst}, {results[worst]:.1e}).")
 
 
-if os.environ.get("NBGRADER_EXECUTION"):
+if GRADING:
     print("Skipped while the notebook is graded.")
 else:
     try:
