@@ -48,3 +48,12 @@ release: install
 
 bench: install
 	$(PYTHON) bench/run.py
+
+# make grade SUBMISSIONS=<course/submitted, a folder of notebooks or an LMS zip> [COURSE=course]
+#            [WORKERS=n] [ARGS="--timeout 120 --force ..."]
+# autogrades a class with nbgrader, in parallel and sandboxed: feedback pages and grades.csv
+# (python -m autograder.grade --help).
+.PHONY: grade
+grade: install
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder or zip> [COURSE=course] [WORKERS=n]"; exit 2; }
+	$(PYTHON) -m autograder.grade grade "$(SUBMISSIONS)" $(if $(COURSE),--course "$(COURSE)") $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)

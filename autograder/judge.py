@@ -1,0 +1,241 @@
+"""The judge: the grader-side half of check() for notebooks run by the grading command.
+
+A Judge listens on a loopback port of the grading process. For each notebook it opens a
+Session with a fresh token (the kernel finds address and token in RNN_JUDGE). The executor
+tells the session which hidden-test cell is running and which exercise it checks; a check
+that reaches the judge during that cell is run here (cases, references, comparison and the
+known-mistake hints are all computed in this process) and its verdict is recorded for the
+cell. The executor then writes the cell's outputs from the recorded verdicts alone.
+
+A check that arrives outside its own cell is refused without running any case, so a
+notebook cannot probe the hidden tests for expected values; every check run inside the cell
+must pass, so it cannot try several answers either.
+"""
+
+import hmac
+import logging
+import secrets
+import socket
+import threading
+import traceback
+import types
+from dataclasses import dataclass, field
+
+from autograder import checking
+from autograder.wire import Channel, Closed, WireError, decode, encode
+
+log = logging.getLogger(__name__)
+
+FIRST_MESSAGE_TIMEOUT = 30  # seconds a new connection may take to say who it is
+
+
+class Handles:
+    """Callables of the judge that the kernel may call, by id, for one check."""
+
+    def __init__(self):
+        self.by_id = {}
+
+    def add(self, value):
+        key = str(len(self.by_id))
+        self.by_id[key] = value
+        return key
+
+    def get(self, key):
+        if type(key) is not str or key not in self.by_id:
+            raise WireError("a call to an unknown function")
+        return self.by_id[key]
+
+
+def error_type(name):
+    name = name if isinstance(name, str) and name.isidentifier() else "Exception"
+    return type(name, (Exception,), {"__module__": "student"})
+
+
+def stand_in(info):
+    """The exception a student's function raised, rebuilt from its description."""
+    if info is None:
+        return None
+    if type(info) is not dict:
+        raise WireError("an error description is malformed")
+    message = str(info.get("message", ""))[:2000] + str(info.get("frame", ""))[:500]
+    if info.get("not_implemented") is True:
+        return NotImplementedError(message)
+    return error_type(info.get("type"))(message)
+
+
+class RemoteFunction(checking.Remote):
+    """The student's function, called in the kernel at the other end of channel."""
+
+    def __init__(self, channel, handles, argnames):
+        if type(argnames) is not list or not all(type(n) is str for n in argnames):
+            raise WireError("the argument names are malformed")
+        self.channel, self.handles = channel, handles
+        self.__code__ = types.SimpleNamespace(co_varnames=tuple(argnames), co_argcount=len(argnames))
+
+    def outcome(self, args):
+        self.channel.send({"op": "call", "args": encode(tuple(args), self.handles.add)})
+        while True:
+            message = self.channel.receive()
+            if message["op"] == "callback":
+                self.serve(message)
+            elif message["op"] == "outcome":
+                return self.read_outcome(message, len(args))
+            else:
+                raise WireError(f"unexpected {message['op']!r} during a call")
+
+    def serve(self, message):
+        function = self.handles.get(message.get("id"))
+        args = decode(message.get("args"), self.handles.get)
+        if type(args) is not tuple:
+            raise WireError("callback arguments are not a tuple")
+        try:
+            value = function(*args)
+        except Exception as error:  # the reference, called with the student's arguments
+            self.channel.send({"op": "raise", "message": f"{type(error).__name__}: {error}"})
+        else:
+            self.channel.send({"op": "return", "value": encode(value, self.handles.add)})
+
+    def read_outcome(self, message, count):
+        args_after = decode(message.get("args_after"))
+        if type(args_after) is not tuple or len(args_after) != count:
+            raise WireError("the arguments after the call are malformed")
+        warning = message.get("warning")
+        if warning is not None and type(warning) is not str:
+            raise WireError("a warning is malformed")
+        return checking.Outcome(
+            value=decode(message.get("value")),
+            error=stand_in(message.get("error")),
+            warning=warning[:500] if warning else None,
+            args_after=args_after,
+        )
+
+
+@dataclass
+class Expectation:
+    cell: str
+    exercise: str
+    verdicts: list = field(default_factory=list)  # (passed, message) of every check in the cell
+
+
+class Session:
+    """The judge's state for one notebook: its token and the hidden-test cell now running."""
+
+    def __init__(self, judge):
+        self.judge = judge
+        self.token = secrets.token_hex(16)
+        self.lock = threading.Lock()
+        self.busy = threading.Lock()
+        self.expected = None
+
+    @property
+    def address(self):
+        return f"127.0.0.1:{self.judge.port}:{self.token}"
+
+    def expect(self, cell, exercise):
+        with self.lock:
+            self.expected = Expectation(cell, exercise)
+
+    def finish(self):
+        """The verdicts recorded for the cell that just ran."""
+        with self.lock:
+            expected, self.expected = self.expected, None
+        return expected.verdicts if expected else []
+
+    def record(self, expectation, passed, message):
+        with self.lock:
+            if expectation is not None and expectation is self.expected:
+                expectation.verdicts.append((passed, message))
+
+
+class Judge:
+    """The judge's server: one per grading process, serving one notebook's session at a time."""
+
+    def __init__(self):
+        checking.load_exercises()
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.session = None
+        threading.Thread(target=self.serve_forever, name="judge", daemon=True).start()
+
+    def open_session(self):
+        self.session = Session(self)
+        return self.session
+
+    def close_session(self):
+        self.session = None
+
+    def serve_forever(self):
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.serve, args=(connection,), daemon=True).start()
+
+    def serve(self, connection):
+        with connection:
+            channel = Channel(connection)
+            try:
+                connection.settimeout(FIRST_MESSAGE_TIMEOUT)
+                first = channel.receive()
+                connection.settimeout(None)
+            except (OSError, WireError):
+                return
+            session = self.session
+            token = first.get("token")
+            if session is None or type(token) is not str or not hmac.compare_digest(token, session.token):
+                return
+            self.check(session, channel, first)
+
+    def check(self, session, channel, first):
+        name = first.get("name")
+        with session.lock:
+            expected = session.expected
+        if expected is None or expected.exercise != name:
+            if expected is not None:
+                session.record(
+                    expected,
+                    False,
+                    f"a check of {name!r} ran inside the hidden test of "
+                    f"{expected.exercise}; the hidden test cell must only run its own check",
+                )
+            verdict = (False, "hidden tests run only in their own cells when a notebook is graded")
+            return self.tell(channel, *verdict)
+        if not session.busy.acquire(blocking=False):
+            session.record(expected, False, f"{name}: a check ran inside another check")
+            return self.tell(channel, False, "a check ran inside another check")
+        try:
+            passed, message = self.verdict(channel, name, first)
+        except Closed:
+            return  # the kernel stopped (a timeout, a crash): the cell's own error says so
+        except WireError as error:
+            passed, message = False, f"{name}: the notebook interfered with the hidden test ({error})"
+        except Exception as error:  # a failure of the grader itself, not of the student
+            log.error("the judge failed on %s:\n%s", name, traceback.format_exc())
+            passed, message = False, f"{name}: the grader failed while checking ({type(error).__name__})"
+        finally:
+            session.busy.release()
+        session.record(expected, passed, message)
+        try:
+            self.tell(channel, passed, message)
+        except (OSError, WireError):
+            pass
+
+    def verdict(self, channel, name, first):
+        exercise = checking.EXERCISES.get(name)
+        if exercise is None:
+            return False, f"no exercise named {name!r}"
+        ownership = first.get("ownership")
+        if ownership is not None:
+            return False, str(ownership)[:1000]
+        handles = Handles()
+        channel.send(
+            {"op": "start", "uses": {key: handles.add(value) for key, value in exercise.uses.items()}}
+        )
+        function = RemoteFunction(channel, handles, first.get("argnames"))
+        problem, count = checking.first_problem(exercise, function)
+        return (False, problem) if problem else (True, checking.passed_message(name, count))
+
+    @staticmethod
+    def tell(channel, passed, message):
+        channel.send({"op": "verdict", "passed": passed, "message": message})

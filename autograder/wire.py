@@ -1,0 +1,276 @@
+"""The wire between a graded notebook's kernel and the judge, and the kernel side of check().
+
+When the grading command runs a notebook (python -m autograder.grade), the student's kernel
+holds neither the exercises nor the reference solutions. There, check(name, function) opens
+a connection to the judge in the grader's own process (autograder/judge.py, address and
+token in the environment variable RNN_JUDGE); the judge draws the seeded cases, asks the
+kernel to call the student's function on each, computes the references, compares and
+records the verdict itself. Whatever a notebook patches in its own process (numpy, the
+checker, builtins), it cannot change a verdict made in another.
+
+Values cross the wire as JSON. Arrays travel as .npy bytes and are read back with
+allow_pickle=False, and only plain types are ever rebuilt, so decoding what a kernel sent
+never runs the kernel's code: an object of any other type arrives as a placeholder that
+only knows its type's name (and fails every comparison). Callables (the reference helpers
+an exercise lets the student call, a function passed as an argument) stay where they are and
+travel as handles; calling one is a round trip.
+"""
+
+import base64
+import io
+import json
+import os
+import re
+import socket
+import struct
+
+import numpy as np
+
+ENV_VAR = "RNN_JUDGE"
+MAX_FRAME = 64 * 1024 * 1024  # bytes of one message
+MAX_DEPTH = 32  # nesting of tuples, lists and dicts
+ARRAY_KINDS = "biufcUSmM"  # dtypes whose .npy form loads without pickle
+
+
+class WireError(Exception):
+    """A message that breaks the protocol: malformed, too large, or out of turn."""
+
+
+class Closed(WireError):
+    """The other side closed the connection."""
+
+
+# ---------------------------------------------------------------- framing
+
+
+class Channel:
+    """Length-prefixed JSON messages over a socket."""
+
+    def __init__(self, sock):
+        self.sock = sock
+
+    def send(self, message):
+        data = json.dumps(message).encode()
+        if len(data) > MAX_FRAME:
+            raise WireError(f"a message of {len(data)} bytes is larger than the limit of {MAX_FRAME}")
+        self.sock.sendall(struct.pack(">I", len(data)) + data)
+
+    def receive(self):
+        (size,) = struct.unpack(">I", self._exactly(4))
+        if size > MAX_FRAME:
+            raise WireError(f"a message of {size} bytes is larger than the limit of {MAX_FRAME}")
+        try:
+            message = json.loads(self._exactly(size))
+        except ValueError as error:
+            raise WireError(f"a message is not JSON: {error}") from None
+        if type(message) is not dict or type(message.get("op")) is not str:
+            raise WireError("a message is not an object with an `op`")
+        return message
+
+    def _exactly(self, count):
+        chunks, received = [], 0
+        while received < count:
+            chunk = self.sock.recv(min(count - received, 1 << 20))
+            if not chunk:
+                raise Closed("the connection was closed")
+            chunks.append(chunk)
+            received += len(chunk)
+        return b"".join(chunks)
+
+
+# ---------------------------------------------------------------- values
+
+
+def type_name(value):
+    """The name of a value's type, as a short identifier (never runs the value's code)."""
+    name = type.__dict__["__name__"].__get__(type(value))
+    return re.sub(r"\W", "_", str(name))[:60] or "object"
+
+
+def npy(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def from_npy(text):
+    try:
+        array = np.load(io.BytesIO(base64.b64decode(text, validate=True)), allow_pickle=False)
+    except Exception as error:  # a malformed array is a protocol error, whatever numpy raises
+        raise WireError(f"an array does not decode: {error}") from None
+    if type(array) is not np.ndarray:
+        raise WireError("an array decodes to something else")
+    return array
+
+
+def encode(value, handle=None, depth=0):
+    """A JSON-ready form of value. handle(callable) -> id or None decides which callables travel
+    as handles; any other object that is not plain data travels as its type's name."""
+    kind = type(value)
+    if depth > MAX_DEPTH:
+        raise WireError("the value is nested too deeply")
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind is np.ndarray and value.dtype.kind in ARRAY_KINDS and value.dtype.fields is None:
+        return {"@": "ndarray", "npy": npy(value)}
+    if isinstance(value, np.generic) and kind.__module__ == "numpy" and value.dtype.kind in ARRAY_KINDS:
+        return {"@": "scalar", "npy": npy(np.asarray(value))}
+    if kind is complex:
+        return {"@": "complex", "re": value.real, "im": value.imag}
+    if kind is bytes:
+        return {"@": "bytes", "b64": base64.b64encode(value).decode()}
+    if kind in (tuple, list):
+        return {"@": kind.__name__, "items": [encode(item, handle, depth + 1) for item in value]}
+    if kind is dict:
+        items = [[encode(k, handle, depth + 1), encode(v, handle, depth + 1)] for k, v in value.items()]
+        return {"@": "dict", "items": items}
+    if handle is not None and callable(value):
+        key = handle(value)
+        if key is not None:
+            return {"@": "callable", "id": key}
+    return {"@": "opaque", "type": type_name(value)}
+
+
+class Opaque:
+    """Stands for an object that did not cross the wire; its type carries the original's name."""
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object>"
+
+
+_opaque_types = {}
+
+
+def opaque(name):
+    name = re.sub(r"\W", "_", str(name))[:60] or "object"
+    if name not in _opaque_types:
+        _opaque_types[name] = type(name, (Opaque,), {"__module__": "student"})
+    return _opaque_types[name]()
+
+
+def decode(data, callable_of=None, depth=0):
+    """The value that encode() turned into data. callable_of(id) rebuilds a handle; without it a
+    handle becomes a placeholder. Raises WireError on anything malformed."""
+    if depth > MAX_DEPTH:
+        raise WireError("the value is nested too deeply")
+    if data is None or type(data) in (bool, int, float, str):
+        return data
+    if type(data) is not dict:
+        raise WireError(f"unexpected {type(data).__name__} in a value")
+    tag = data.get("@")
+    try:
+        if tag == "ndarray":
+            return from_npy(data["npy"])
+        if tag == "scalar":
+            array = from_npy(data["npy"])
+            if array.shape != ():
+                raise WireError("a scalar has a shape")
+            return array[()]
+        if tag == "complex":
+            return complex(float(data["re"]), float(data["im"]))
+        if tag == "bytes":
+            return base64.b64decode(data["b64"], validate=True)
+        if tag in ("tuple", "list"):
+            items = [decode(item, callable_of, depth + 1) for item in data["items"]]
+            return tuple(items) if tag == "tuple" else items
+        if tag == "dict":
+            pairs = [
+                (decode(k, callable_of, depth + 1), decode(v, callable_of, depth + 1))
+                for k, v in data["items"]
+            ]
+            if any(type(k) not in (str, int, float, bool, type(None), tuple) for k, _ in pairs):
+                raise WireError("a dict key is not plain data")
+            return dict(pairs)
+        if tag == "callable":
+            return callable_of(data["id"]) if callable_of else opaque("function")
+        if tag == "opaque":
+            return opaque(data["type"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise WireError(f"a {tag} value is malformed: {error}") from None
+    raise WireError(f"unknown value tag {tag!r}")
+
+
+# ---------------------------------------------------------------- the kernel side of check()
+
+
+class JudgeCallable:
+    """A callable that lives with the judge (a reference helper, a function argument)."""
+
+    def __init__(self, channel, key):
+        self._channel, self._key = channel, key
+
+    def __call__(self, *args):
+        self._channel.send({"op": "callback", "id": self._key, "args": encode(args, self._handle)})
+        reply = self._channel.receive()
+        if reply["op"] == "return":
+            return decode(reply["value"], self._rebuild)
+        if reply["op"] == "raise":
+            raise RuntimeError(str(reply.get("message", "")))
+        raise WireError(f"unexpected {reply['op']!r} during a call")
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def _handle(self, value):
+        return value._key if isinstance(value, JudgeCallable) else None
+
+    def _rebuild(self, key):
+        return JudgeCallable(self._channel, key)
+
+
+def describe_error(error):
+    """What the judge needs of an exception the student's function raised."""
+    from autograder.checking import student_frame
+
+    try:
+        message = str(error)
+    except Exception:  # a student's exception whose __str__ fails
+        message = "?"
+    return {
+        "type": type_name(error),
+        "message": message[:2000],
+        "frame": student_frame(error),
+        "not_implemented": isinstance(error, NotImplementedError),
+    }
+
+
+def judged_check(name, function, address):
+    """check() in a graded kernel: the judge at `address` decides; this relays and reports."""
+    __tracebackhide__ = True
+    from autograder.checking import CheckFailed, isolated, ownership_problem, run
+
+    host, port, token = address.rsplit(":", 2)
+    problem = ownership_problem(name, function, judged_check)
+    code = getattr(function, "__code__", None)
+    names = list(code.co_varnames[: code.co_argcount]) if problem is None else []
+    with socket.create_connection((host, int(port))) as sock:
+        channel = Channel(sock)
+        channel.send({"op": "check", "token": token, "name": name, "ownership": problem, "argnames": names})
+        handle = JudgeCallable(channel, None)._handle
+        while True:
+            message = channel.receive()
+            op = message["op"]
+            if op == "start":
+                uses = {key: JudgeCallable(channel, ref) for key, ref in message["uses"].items()}
+                function = isolated(function, uses)
+            elif op == "call":
+                args = decode(message["args"], lambda key: JudgeCallable(channel, key))
+                outcome = run(function, args)
+                reply = {"op": "outcome", "warning": outcome.warning, "error": None}
+                if outcome.error is not None:
+                    reply["error"] = describe_error(outcome.error)
+                reply["value"] = encode(outcome.value, handle)
+                reply["args_after"] = encode(tuple(outcome.args_after), handle)
+                channel.send(reply)
+            elif op == "verdict":
+                break
+            else:
+                raise WireError(f"unexpected {op!r} from the judge")
+    if not message.get("passed"):
+        raise CheckFailed(message.get("message", "")) from None
+    print(message.get("message", ""))
+
+
+def judge_address():
+    """The judge's address when this process is a graded kernel, else None."""
+    return os.environ.get(ENV_VAR) or None

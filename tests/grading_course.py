@@ -1,0 +1,77 @@
+"""Helpers of the grading-command tests: a throw-away course, the command, what it wrote."""
+
+import csv
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+from course.build import COURSE
+
+ROOT = COURSE.parent
+
+
+def make_course(folder, names, extra_config=""):
+    """A course folder holding the named assignments' sources (nbgrader generates the rest)."""
+    course = Path(folder)
+    course.mkdir(parents=True, exist_ok=True)
+    config = (COURSE / "nbgrader_config.py").read_text()
+    (course / "nbgrader_config.py").write_text(config + extra_config)
+    for name in names:
+        shutil.copytree(COURSE / "source" / name, course / "source" / name)
+    return course
+
+
+def run_grade(*args, check=True):
+    """python -m autograder.grade ..., as an instructor runs it."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    result = subprocess.run(
+        [sys.executable, "-m", "autograder.grade", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"grade failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def grades_csv(course):
+    with open(Path(course) / "grades.csv") as file:
+        return {
+            (row["student_id"], row["assignment"]): float(row["raw_score"]) for row in csv.DictReader(file)
+        }
+
+
+def state(course):
+    return json.loads((Path(course) / "autograded" / ".grading-state.json").read_text())
+
+
+def feedback_text(course, student, name):
+    """The feedback page's text, tags removed."""
+    page = (Path(course) / "feedback" / student / name / f"{name}.html").read_text()
+    page = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def autograded(course, student, name):
+    return nbformat.read(Path(course) / "autograded" / student / name / f"{name}.ipynb", as_version=4)
+
+
+def output_text(notebook):
+    """Everything a notebook's cells printed, errors and tracebacks included."""
+    parts = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts.append(output.get("evalue", ""))
+            parts.extend(output.get("traceback", []))
+            parts.extend(str(v) for v in output.get("data", {}).values())
+    return "\n".join(parts)
