@@ -288,7 +288,7 @@ check("lstm_cell_forward", lstm_cell_forward)
 #
 # $$ c^{\langle 0 \rangle} = 0, \qquad
 #    \big(a^{\langle t \rangle}, c^{\langle t \rangle}, \hat y^{\langle t \rangle}\big)
-#    = \text{lstm\_cell\_forward}\big(x^{\langle t \rangle}, a^{\langle t-1 \rangle},
+#    = \text{LSTM cell}\big(x^{\langle t \rangle}, a^{\langle t-1 \rangle},
 #      c^{\langle t-1 \rangle}\big), \quad t = 1, \dots, T_x . $$
 #
 # **Exercise 2.** Write `lstm_forward`, using your `lstm_cell_forward`. It returns the hidden
@@ -836,8 +836,8 @@ for keep_bias, curves in norms.items():
 #   of about $10^{-8}$, a constant factor per step, as in notebook 05. Each step multiplies it by
 #   $W_{aa}^\top$ and by $\tanh' = 1 - a^2 \le 1$.
 # - **With the keep-gates open, the LSTM's and the GRU's gradients survive**: fifty steps back,
-#   the LSTM still receives about half of the gradient, the GRU about a hundredth, where the
-#   RNN receives a hundred-millionth.
+#   the LSTM still receives more than half of the gradient and the GRU about a hundredth, where
+#   the RNN receives a few hundred-millionths.
 # - **With every bias zero, the gated cells vanish too**, as fast as the RNN.
 #
 # The reason is the **additive cell-state path**. From $c^{\langle t \rangle} =
