@@ -386,7 +386,7 @@ from solutions.lstm_gru import lstm_cell_backward
 # $L = \sum a^{\langle t \rangle} \odot da_{\text{next}} + \sum c^{\langle t \rangle} \odot
 # dc_{\text{next}}$, on a tiny cell, computed with your `eval_numerical_gradient` (which nudges
 # one array in place; the loss reads the arrays, so it sees every nudge). Expect relative
-# errors below $10^{-7}$.
+# errors near $10^{-9}$; the tests accept up to $10^{-6}$, while a wrong gradient is off by far more.
 
 # %%
 LSTM_KEYS = ["dxt", "da_prev", "dc_prev", "dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo"]
@@ -425,7 +425,7 @@ errors = {
 }  # fmt: skip
 print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
 worst = max(errors, key=errors.get)
-assert errors[worst] < 1e-7, (
+assert errors[worst] < 1e-6, (
     f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e})"
 )
 print("lstm_cell_backward: visible tests passed")
@@ -483,7 +483,7 @@ errors = {
 }  # fmt: skip
 print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
 worst = max(errors, key=errors.get)
-assert errors[worst] < 1e-7, (
+assert errors[worst] < 1e-6, (
     f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e}); "
     "is da_prev added to da[:, :, t], is dc_prev carried, are the weight gradients summed?"
 )
@@ -685,7 +685,7 @@ errors = {
 }  # fmt: skip
 print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
 worst = max(errors, key=errors.get)
-assert errors[worst] < 1e-7, (
+assert errors[worst] < 1e-6, (
     f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e})"
 )
 print("gru_cell_backward: visible tests passed")
@@ -729,7 +729,7 @@ errors = {
 }  # fmt: skip
 print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
 worst = max(errors, key=errors.get)
-assert errors[worst] < 1e-7, (
+assert errors[worst] < 1e-6, (
     f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e}); "
     "is da_prev added to da[:, :, t], are the parameter gradients summed over the steps?"
 )
