@@ -26,6 +26,8 @@ parser.add_argument(
     help="threads for numpy's BLAS and for torch (default: all cores)",
 )
 parser.add_argument("--repeats", type=int, default=21, help="timed runs of each side")
+parser.add_argument("--models", nargs="+", default=["RNN", "LSTM", "GRU"], help="models to time")
+parser.add_argument("--dtypes", nargs="+", default=["float64", "float32"], help="dtypes to time")
 ARGS = parser.parse_args() if __name__ == "__main__" else parser.parse_args([])
 # The BLAS thread count is read when numpy is imported, so it is set before the imports.
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -117,8 +119,8 @@ def main():
     )
     print(f"{'model':<6}{'dtype':<9}{'numpy ms':>10}{'torch ms':>10}{'ratio':>8}  result")
     all_pass = True
-    for model in MODELS:
-        for dtype in (np.float64, np.float32):
+    for model in ARGS.models:
+        for dtype in (np.dtype(name).type for name in ARGS.dtypes):
             numpy_ms, torch_ms = median_times_ms(
                 numpy_step(model, dtype, rng), torch_step(model, dtype, rng), ARGS.repeats
             )
