@@ -15,17 +15,20 @@ load_exercises()
 
 
 def as_student_code(function, **names):
-    """The function compiled from its source as a notebook would: module __main__, numpy as np."""
-    namespace = {"__name__": "__main__", "np": np, **names}
-    source = function_text(function, function.__name__)
-    filename = f"<cell defining {function.__name__}>"
-    linecache.cache[filename] = (
-        len(source),
-        None,
-        source.splitlines(True),
-        filename,
-    )  # as IPython does
-    exec(compile(source, filename, "exec"), namespace)
+    """The function compiled from its source as a notebook would: module __main__, numpy as np.
+
+    Functions among `names` (the course functions it calls) are compiled into the same
+    namespace from their sources too, as a notebook holds them.
+    """
+    namespace = {"__name__": "__main__", "np": np}
+    for name, value in {**names, function.__name__: function}.items():
+        if not callable(value) or isinstance(value, type):
+            namespace[name] = value
+            continue
+        source = function_text(value, name)
+        filename = f"<cell defining {name}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # as IPython does
+        exec(compile(source, filename, "exec"), namespace)
     return namespace[function.__name__]
 
 
