@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from autograder.checking import EXERCISES, MISTAKES, load_exercises, referenced_objects
-from course.build import COURSE, assignments
+from course.build import COURSE
 
 ON_CI = os.environ.get("CI") == "true"
 
@@ -84,6 +84,13 @@ def one_wrong(name, exercise):
     return nb, None
 
 
-@pytest.fixture(params=assignments())
-def assignment(request):
-    return request.param
+def pytest_collection_modifyitems(items):
+    """Group tests for pytest-xdist: the cells of one notebook run in order in one kernel, a
+    module's fixtures are built once, and each assignment's grading contract runs on its own."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        group = item.path.name
+        if item.path.name == "test_grading_contract.py":
+            group += item.callspec.params.get("graded", "")
+        item.add_marker(pytest.mark.xdist_group(group))
