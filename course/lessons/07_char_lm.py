@@ -391,9 +391,10 @@ print("lm_backward matches the numerical gradient")
 #
 # $$ p \leftarrow p - \alpha \, dp \qquad \text{for } p \in \{W_{ax}, W_{aa}, W_{ya}, b_a, b_y\} . $$
 #
-# We use plain gradient descent: with the loss averaged over a batch of many characters, its
-# gradient is steady enough. (The seed's minimal char-RNN, which trains on one sequence at a
-# time, needs Adagrad, a step size per parameter, to cope with its noisier gradients.)
+# We use plain gradient descent: with the loss averaged over a batch of 800 characters, its
+# gradient is steady enough. (The seed's minimal char-RNN, which trains on one sequence of 25
+# characters at a time, uses Adagrad, which adapts a step size for every parameter, to cope
+# with its noisier gradients.)
 #
 # **Exercise 7.** Write `optimize`. It changes the arrays of `parameters` **in place** and
 # returns the loss (before the step), the clipped gradients and the last hidden state of the

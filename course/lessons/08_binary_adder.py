@@ -330,10 +330,10 @@ check("addition_accuracy", addition_accuracy)
 # fresh draws, each from its own seed, so the network could only memorise a few of them anyway).
 #
 # Training takes a few seconds. **When the notebook is graded** (nbgrader sets the environment
-# variable `NBGRADER_EXECUTION`), the cell trains for 600 steps instead of 3,000.
+# variable `NBGRADER_EXECUTION`), the cell trains for 300 steps instead of 3,000.
 
 # %%
-STEPS = 600 if os.environ.get("NBGRADER_EXECUTION") else 3_000
+STEPS = 300 if os.environ.get("NBGRADER_EXECUTION") else 3_000
 N_A, BATCH, N_BITS, LEARNING_RATE, MAX_NORM = 16, 64, 8, 1.0, 1.0
 
 x_test, y_test = make_addition_data(1_000, N_BITS, seed=1)
@@ -383,7 +383,7 @@ plt.show()
 # rather than something that happens to work for 8 bits, it adds 16-bit and 32-bit numbers
 # just as well. We measure the accuracy on 1,000 random pairs for every length from 1 to 60
 # bits, for the trained network and for the snapshot taken after 150 steps, half-way through
-# learning.
+# learning. (When the notebook is graded, only every sixth length is measured.)
 
 
 # %%
@@ -397,13 +397,13 @@ def accuracy_by_length(params, lengths):
     return np.array(results)
 
 
-lengths = np.arange(1, 61)
+every = 6 if os.environ.get("NBGRADER_EXECUTION") else 1  # fewer lengths when graded
+lengths = np.union1d(np.arange(1, 61, every), [8, 16, 32])
 by_length = accuracy_by_length(parameters, lengths)
 half_by_length = accuracy_by_length(half_trained, lengths)
 for n in (8, 16, 32):
-    print(
-        f"{n:2d}-bit numbers: bit accuracy {by_length[n - 1, 0]:.2%}, number accuracy {by_length[n - 1, 1]:.2%}"
-    )
+    bits, numbers = by_length[list(lengths).index(n)]
+    print(f"{n:2d}-bit numbers: bit accuracy {bits:.2%}, number accuracy {numbers:.2%}")
 
 fig, ax = plt.subplots(figsize=(8, 4))
 ax.plot(lengths, by_length[:, 1], "o-", ms=3, label=f"sums right, after {STEPS} steps")
