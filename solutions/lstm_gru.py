@@ -12,9 +12,7 @@ from solutions.rnn_forward import softmax
 
 
 def sigmoid(z):
-    """Logistic sigmoid 1 / (1 + exp(-z)), computed as 0.5 * (1 + tanh(z / 2)).
-
-    The tanh form is the same function but never overflows, whatever the sign of z.
+    """Logistic sigmoid 1 / (1 + exp(-z)), computed without overflow for any z.
 
     Inputs:
     - z: array of any shape.
@@ -22,6 +20,7 @@ def sigmoid(z):
     Returns:
     - s: array of the same shape and dtype as z, values in [0, 1].
     """
+    # 0.5 * (1 + tanh(z / 2)) is the same function and never overflows, whatever the sign of z.
     return 0.5 * (1 + np.tanh(0.5 * z))
 
 
@@ -136,11 +135,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
 def lstm_forward(x, a0, parameters):
     """Forward pass of an LSTM over a whole sequence; the initial cell state is zero.
 
-    The results and caches are those of calling lstm_cell_forward at every time step, but only
-    the work that needs the previous step stays inside the loop:
-    - the four gate matrices are stacked into one, so one product computes all the gates;
-    - their products with the inputs of all T_x steps are one matrix product before the loop;
-    - the softmax output layer of all T_x steps is one matrix product after the loop.
+    The results and caches are those of calling lstm_cell_forward at every time step.
 
     Inputs:
     - x: input sequence, shape (n_x, m, T_x).
@@ -153,6 +148,11 @@ def lstm_forward(x, a0, parameters):
     - c: cell states of every time step, shape (n_a, m, T_x).
     - caches: tuple (list of the T_x caches of lstm_cell_forward, x) for lstm_backward.
     """
+    # A loop calling lstm_cell_forward at every step is correct. This one is faster: only the work
+    # that needs the previous step stays inside the loop:
+    # - the four gate matrices are stacked into one, so one product computes all the gates;
+    # - their products with the inputs of all T_x steps are one matrix product before the loop;
+    # - the softmax output layer of all T_x steps is one matrix product after the loop.
     n_x, m, T_x = x.shape
     n_y, n_a = parameters["Wy"].shape
     # Gates stacked in the order [f; i; o; c], so that one sigmoid covers the first three;
@@ -237,13 +237,7 @@ def lstm_cell_backward(da_next, dc_next, cache):
 def lstm_backward(da, caches):
     """Backpropagation through time for an LSTM.
 
-    The hidden state a_t receives da[:, :, t] from the outputs plus da_prev from step t+1; the
-    cell state c_t receives only dc_prev from step t+1 (it flows back through the forget gate).
-    The gradients are those of calling lstm_cell_backward at every step and summing, but only
-    the recurrence stays inside the loop: at each step, the gradients at the pre-activations of
-    the four gates (stacked [f; i; o; c], as in lstm_forward), and from them da_prev and dc_prev.
-    A weight gradient is a sum over the steps of (gate gradient) @ (gate input).T: with all the
-    steps side by side that is ONE matrix product after the loop; so is dx.
+    The gradients are those of the whole sequence: of every step, through every path.
 
     Inputs:
     - da: gradient of the loss with respect to every hidden state, coming from the outputs,
@@ -257,6 +251,13 @@ def lstm_backward(da, caches):
       - dWf, dWi, dWc, dWo: gradients with respect to the gate weights, shape (n_a, n_a + n_x).
       - dbf, dbi, dbc, dbo: gradients with respect to the gate biases, shape (n_a, 1).
     """
+    # The hidden state a_t receives da[:, :, t] from the outputs plus da_prev from step t+1; the
+    # cell state c_t receives only dc_prev from step t+1 (it flows back through the forget gate).
+    # The gradients are those of calling lstm_cell_backward at every step and summing, but only
+    # the recurrence stays inside the loop: at each step, the gradients at the pre-activations of
+    # the four gates (stacked [f; i; o; c], as in lstm_forward), and from them da_prev and dc_prev.
+    # A weight gradient is a sum over the steps of (gate gradient) @ (gate input).T: with all the
+    # steps side by side that is ONE matrix product after the loop; so is dx.
     cache_list, x = caches
     n_a, m, T_x = da.shape
     n_x = x.shape[0]
@@ -332,11 +333,7 @@ def gru_cell_forward(xt, a_prev, parameters):
 def gru_forward(x, a0, parameters):
     """Forward pass of a GRU over a whole sequence.
 
-    The results and caches are those of calling gru_cell_forward at every time step, but only
-    the work that needs the previous step stays inside the loop. The weights are stacked as in
-    PyTorch (rows [r; z; n]) into W_x, acting on xt, and W_a, acting on a_prev; the products
-    W_x xt of all T_x steps are one matrix product before the loop, and the softmax output layer
-    of all steps is one matrix product after it.
+    The results and caches are those of calling gru_cell_forward at every time step.
 
     Inputs:
     - x: input sequence, shape (n_x, m, T_x).
@@ -348,6 +345,11 @@ def gru_forward(x, a0, parameters):
     - y_pred: predicted class probabilities of every time step, shape (n_y, m, T_x).
     - caches: tuple (list of the T_x caches of gru_cell_forward, x) for gru_backward.
     """
+    # The results and caches are those of calling gru_cell_forward at every time step, but only
+    # the work that needs the previous step stays inside the loop. The weights are stacked as in
+    # PyTorch (rows [r; z; n]) into W_x, acting on xt, and W_a, acting on a_prev; the products
+    # W_x xt of all T_x steps are one matrix product before the loop, and the softmax output layer
+    # of all steps is one matrix product after it.
     n_x, m, T_x = x.shape
     n_y, n_a = parameters["Wy"].shape
     Wr, Wz = parameters["Wr"], parameters["Wz"]
@@ -417,12 +419,7 @@ def gru_cell_backward(da_next, cache):
 def gru_backward(da, caches):
     """Backpropagation through time for a GRU.
 
-    The hidden state a_t receives da[:, :, t] from the outputs plus da_prev from step t+1. The
-    gradients are those of calling gru_cell_backward at every step and summing, but only the
-    recurrence stays inside the loop: at each step, the gradients at the pre-activations and
-    from them da_prev. With the weights stacked as in gru_forward, the weight gradients are sums
-    over the steps of (gradient) @ (input).T: with all the steps side by side, ONE matrix product
-    each after the loop; so is dx.
+    The gradients are those of the whole sequence: of every step, through every path.
 
     Inputs:
     - da: gradient of the loss with respect to every hidden state, coming from the outputs,
@@ -436,6 +433,12 @@ def gru_backward(da, caches):
       - dWr, dbr, dWz, dbz, dWnx, dbnx, dWna, dbna: gradients with respect to the parameters of
         the same name (without the d), each of the shape of that parameter.
     """
+    # The hidden state a_t receives da[:, :, t] from the outputs plus da_prev from step t+1. The
+    # gradients are those of calling gru_cell_backward at every step and summing, but only the
+    # recurrence stays inside the loop: at each step, the gradients at the pre-activations and
+    # from them da_prev. With the weights stacked as in gru_forward, the weight gradients are sums
+    # over the steps of (gradient) @ (input).T: with all the steps side by side, ONE matrix product
+    # each after the loop; so is dx.
     cache_list, x = caches
     n_a, m, T_x = da.shape
     n_x = x.shape[0]

@@ -11,8 +11,7 @@ from solutions.rnn_forward import rnn_forward
 def rnn_cell_backward(da_next, cache):
     """Backward pass of one time step of a vanilla RNN cell.
 
-    The forward step was a_next = tanh(Waa a_prev + Wax xt + ba). The derivative of tanh is taken
-    from the output: d tanh(u) / du = 1 - tanh(u)**2 = 1 - a_next**2.
+    The forward step was a_next = tanh(Waa a_prev + Wax xt + ba).
 
     Inputs:
     - da_next: gradient of the loss with respect to a_next, shape (n_a, m).
@@ -26,6 +25,7 @@ def rnn_cell_backward(da_next, cache):
       - dWaa: gradient with respect to Waa, shape (n_a, n_a).
       - dba: gradient with respect to ba, shape (n_a, 1).
     """
+    # d tanh(u) / du = 1 - tanh(u)**2 = 1 - a_next**2: the derivative comes from the cached output.
     a_next, a_prev, xt, parameters = cache
     dz = da_next * (1 - a_next**2)  # gradient at the input of tanh, (n_a, m)
     return {
@@ -40,9 +40,7 @@ def rnn_cell_backward(da_next, cache):
 def rnn_backward(da, caches):
     """Backpropagation through time for a vanilla RNN.
 
-    The hidden state a_t is used twice: by the output layer at step t and by the cell at step
-    t+1. Its total gradient is therefore da[:, :, t] (from the output) plus da_prev (coming back
-    from step t+1). Parameter gradients are summed over the time steps.
+    The gradients are those of the whole sequence: of every step, through every path.
 
     Inputs:
     - da: gradient of the loss with respect to every hidden state, coming from the outputs,
@@ -57,6 +55,9 @@ def rnn_backward(da, caches):
       - dWaa: gradient with respect to Waa, shape (n_a, n_a).
       - dba: gradient with respect to ba, shape (n_a, 1).
     """
+    # The hidden state a_t is used twice: by the output layer at step t and by the cell at step
+    # t+1. Its total gradient is therefore da[:, :, t] (from the output) plus da_prev (coming back
+    # from step t+1). Parameter gradients are summed over the time steps.
     cache_list, x = caches
     n_a, m, T_x = da.shape
     parameters = cache_list[0][3]
@@ -112,11 +113,8 @@ def clip_by_norm(gradients, max_norm):
 def gradient_norms_through_time(x, a0, parameters):
     """How much gradient flows back from the last hidden state to each earlier one.
 
-    Runs rnn_forward, then backpropagates from the loss L = sum(a[:, :, T_x - 1]) (upstream
-    gradient of ones on the last hidden state only) through the cells one step at a time,
-    recording the norm of dL/da_t at every step. With a small Waa the norms shrink
-    geometrically going back in time (vanishing gradients); with a large Waa they can grow
-    (exploding gradients).
+    The loss is L = sum(a[:, :, T_x - 1]), the sum of the last hidden state; the function
+    reports the size of dL/da_t for every step t.
 
     Inputs:
     - x: input sequence, shape (n_x, m, T_x).
@@ -128,6 +126,8 @@ def gradient_norms_through_time(x, a0, parameters):
       dL/da_t, the gradient that reaches the hidden state of step t from the last step.
       norms[T_x - 1] = sqrt(n_a * m).
     """
+    # Forward once, then go back one cell at a time from dL/da_{T_x - 1} = ones, keeping the norm
+    # of dL/da_t at every step (only the path through the hidden states carries gradient here).
     a, _, (cache_list, _) = rnn_forward(x, a0, parameters)
     T_x = x.shape[2]
     norms = np.zeros(T_x)

@@ -11,8 +11,7 @@ import numpy as np
 def softmax(z):
     """Column-wise softmax: each column of z becomes a probability distribution.
 
-    Subtracting each column's maximum first leaves the result unchanged and keeps exp from
-    overflowing.
+    It must not overflow, whatever the size of the scores.
 
     Inputs:
     - z: scores, shape (n_y, m); column j holds the n_y scores of example j.
@@ -20,6 +19,7 @@ def softmax(z):
     Returns:
     - probs: shape (n_y, m), same dtype as z, each column non-negative and summing to 1.
     """
+    # Subtracting each column's maximum leaves the result unchanged and keeps exp from overflowing.
     e = np.exp(z - z.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
 
@@ -118,10 +118,9 @@ def to_batch_first(x):
     - x: sequence in the course layout, shape (n_x, m, T_x).
 
     Returns:
-    - x_bf: the same numbers, shape (m, T_x, n_x), with x_bf[i, t, k] == x[k, i, t]. This is a
-      view of x (np.transpose copies nothing): writing into it writes into x. Call
-      np.ascontiguousarray on it if you need a contiguous copy.
+    - x_bf: the same numbers, shape (m, T_x, n_x), with x_bf[i, t, k] == x[k, i, t].
     """
+    # np.transpose returns a view: it copies nothing (writing into it writes into x).
     return np.transpose(x, (1, 2, 0))
 
 
@@ -132,7 +131,7 @@ def to_time_major(x_bf):
     - x_bf: sequence in the framework layout, shape (m, T_x, n_x).
 
     Returns:
-    - x: the same numbers, shape (n_x, m, T_x), with x[k, i, t] == x_bf[i, t, k]. This is a view
-      of x_bf (np.transpose copies nothing).
+    - x: the same numbers, shape (n_x, m, T_x), with x[k, i, t] == x_bf[i, t, k].
     """
+    # np.transpose returns a view of x_bf: it copies nothing.
     return np.transpose(x_bf, (2, 0, 1))
