@@ -32,12 +32,17 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from autograder import intake
+from autograder import intake, sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_COURSE = ROOT / "course"
 STATE_FILE = ".grading-state.json"  # in <course>/autograded/
 NOTES_CELL_ID = "grading-notes"
+NO_LANDLOCK = (
+    "Warning: this Linux kernel has no Landlock (5.13 or later needed), so the grading kernels run with\n"
+    "their memory, CPU and file-size limits but without the file-system confinement: student code could\n"
+    "read and write the files of the user who grades."
+)
 
 
 @dataclass
@@ -322,7 +327,10 @@ def add_notes_cell(path, notes, incidents):
     lines += [f"- {kind}: {line}" for kind, line in incidents]
     notebook = nbformat.read(path, as_version=4)
     cell = nbformat.v4.new_markdown_cell("\n".join(lines))
+    taken = {c.get("id") for c in notebook.cells}
     cell.id = NOTES_CELL_ID
+    while cell.id in taken:  # a student's cell of that id
+        cell.id += "-1"
     notebook.cells.insert(0, cell)
     nbformat.write(notebook, path)
 
@@ -501,10 +509,14 @@ def grade(
     settings.workers = settings.workers or os.cpu_count() or 1
     course_root = Path(course_root).resolve()
     started = time.monotonic()
+    lock = None
     base = Path(tempfile.mkdtemp(prefix="rnn-grading-"))
+    if not quiet and not sandbox.landlock_abi():
+        print(NO_LANDLOCK, file=sys.stderr)
     try:
         known = course_assignments(course_root)
         submissions = intake.read_submissions(path, known, assignment, workdir=base / "input")
+        lock = grading_lock(course_root)  # from here on, this run writes into the course
         names = sorted({s.assignment for s in submissions})
         api = ensure_generated(course_root, names)
         fingerprints = {name: grader_fingerprint(course_root, name, settings) for name in names}
@@ -534,8 +546,11 @@ def grade(
         def on_result(result):
             where = f"{result['student']}/{result['assignment']}"
             if not result["error"]:
-                with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-                    merge(gradebook, result)
+                try:
+                    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
+                        merge(gradebook, result)
+                except Exception as error:  # e.g. the assignment changed in the gradebook meanwhile
+                    result["error"] = f"could not record the grades: {type(error).__name__}: {error}"
             results[where] = state[where] = result
             save_state(course_root, state)
 
@@ -548,6 +563,25 @@ def grade(
         return summary
     finally:
         shutil.rmtree(base, ignore_errors=True)
+        if lock is not None:
+            lock.close()
+
+
+def grading_lock(course_root):
+    """Hold <course>/autograded/.grading.lock for the run: two runs on one course would race."""
+    import fcntl
+
+    path = Path(course_root) / "autograded" / ".grading.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise intake.IntakeError(
+            f"another grading run is using {course_root}; wait for it to finish"
+        ) from None
+    return handle
 
 
 def export_csv(api, path):

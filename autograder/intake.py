@@ -115,8 +115,14 @@ def read_timestamp(folder):
     return text or None
 
 
+MAX_NOTEBOOK = 50 * 1024 * 1024  # bytes; a notebook of 01-08 is a few hundred kB
+
+
 def notebook_problem(path):
     """Why a file is not a notebook nbgrader can grade, or ''."""
+    size = Path(path).stat().st_size
+    if size > MAX_NOTEBOOK:
+        return f"the notebook is {size // 2**20} MB, more than the limit of {MAX_NOTEBOOK // 2**20} MB"
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as error:  # JSON errors, unknown versions, binary junk: all mean "unreadable"

@@ -12,6 +12,7 @@ notebook cannot probe the hidden tests for expected values; every check run insi
 must pass, so it cannot try several answers either.
 """
 
+import builtins
 import hmac
 import logging
 import secrets
@@ -46,9 +47,26 @@ class Handles:
         return self.by_id[key]
 
 
+_error_types = {}
+
+
 def error_type(name):
+    """The class of a student's exception, by name: Python's own where it is a built-in one (so
+    that a hidden test may ask for a ValueError), else a stand-in of that name."""
     name = name if isinstance(name, str) and name.isidentifier() else "Exception"
-    return type(name, (Exception,), {"__module__": "student"})
+    if name not in _error_types:
+        builtin = getattr(builtins, name, None)
+        is_builtin = isinstance(builtin, type) and issubclass(builtin, Exception)
+        base = builtin if is_builtin else Exception
+        try:
+            base("message")
+        except Exception:  # a built-in error that wants more than a message (UnicodeDecodeError)
+            base = Exception
+        # str() of the stand-in is the student's message as it was (KeyError would quote it again)
+        _error_types[name] = type(
+            name, (base,), {"__module__": "student", "__str__": lambda self: self.args[0]}
+        )
+    return _error_types[name]
 
 
 def stand_in(info):
@@ -88,12 +106,17 @@ class RemoteFunction(checking.Remote):
         args = decode(message.get("args"), self.handles.get)
         if type(args) is not tuple:
             raise WireError("callback arguments are not a tuple")
+        before = encode(args, self.handles.add)
         try:
             value = function(*args)
         except Exception as error:  # the reference, called with the student's arguments
             self.channel.send({"op": "raise", "message": f"{type(error).__name__}: {error}"})
         else:
-            self.channel.send({"op": "return", "value": encode(value, self.handles.add)})
+            after = encode(args, self.handles.add)
+            reply = {"op": "return", "value": encode(value, self.handles.add)}
+            if after != before:  # a reference that changes its arguments (sgd_step): send them back
+                reply["args_after"] = after
+            self.channel.send(reply)
 
     def read_outcome(self, message, count):
         args_after = decode(message.get("args_after"))

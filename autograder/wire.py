@@ -30,6 +30,7 @@ ENV_VAR = "RNN_JUDGE"
 MAX_FRAME = 64 * 1024 * 1024  # bytes of one message
 MAX_DEPTH = 32  # nesting of tuples, lists and dicts
 ARRAY_KINDS = "biufcUSmM"  # dtypes whose .npy form loads without pickle
+DTYPE = re.compile(r"[<>|=]?[biufcUSmM]\d{0,3}(\[\w{1,3}\])?")
 
 
 class WireError(Exception):
@@ -117,6 +118,11 @@ def encode(value, handle=None, depth=0):
         return {"@": "scalar", "npy": npy(np.asarray(value))}
     if kind is complex:
         return {"@": "complex", "re": value.real, "im": value.imag}
+    if isinstance(value, np.dtype) and value.kind in ARRAY_KINDS and value.fields is None:
+        return {"@": "dtype", "str": value.str}
+    if isinstance(value, type) and issubclass(value, np.generic) and value.__module__ == "numpy":
+        if np.dtype(value).kind in ARRAY_KINDS:
+            return {"@": "scalar_type", "str": np.dtype(value).str}
     if kind is bytes:
         return {"@": "bytes", "b64": base64.b64encode(value).decode()}
     if kind in (tuple, list):
@@ -168,6 +174,11 @@ def decode(data, callable_of=None, depth=0):
             return array[()]
         if tag == "complex":
             return complex(float(data["re"]), float(data["im"]))
+        if tag in ("dtype", "scalar_type"):
+            if not isinstance(data["str"], str) or not DTYPE.fullmatch(data["str"]):
+                raise WireError("a dtype is malformed")
+            dtype = np.dtype(data["str"])
+            return dtype if tag == "dtype" else dtype.type
         if tag == "bytes":
             return base64.b64decode(data["b64"], validate=True)
         if tag in ("tuple", "list"):
@@ -203,6 +214,9 @@ class JudgeCallable:
         self._channel.send({"op": "callback", "id": self._key, "args": encode(args, self._handle)})
         reply = self._channel.receive()
         if reply["op"] == "return":
+            if reply.get("args_after") is not None:  # the call changed its arguments in place
+                for original, after in zip(args, decode(reply["args_after"], self._rebuild), strict=False):
+                    write_back(original, after)
             return decode(reply["value"], self._rebuild)
         if reply["op"] == "raise":
             raise RuntimeError(str(reply.get("message", "")))
@@ -216,6 +230,27 @@ class JudgeCallable:
 
     def _rebuild(self, key):
         return JudgeCallable(self._channel, key)
+
+
+def write_back(original, new):
+    """Make original hold new's values, in place where it can (arrays, and what lists and dicts hold)."""
+    if type(original) is np.ndarray and type(new) is np.ndarray:
+        if original.shape == new.shape and original.flags.writeable:
+            original[...] = new
+            return original
+        return new
+    if type(original) is dict and type(new) is dict:
+        for key in [key for key in original if key not in new]:
+            del original[key]
+        for key, value in new.items():
+            original[key] = write_back(original[key], value) if key in original else value
+        return original
+    if type(original) in (list, tuple) and type(new) is type(original) and len(original) == len(new):
+        updated = [write_back(o, n) for o, n in zip(original, new, strict=True)]
+        if type(original) is list:
+            original[:] = updated
+        return original
+    return new
 
 
 def describe_error(error):

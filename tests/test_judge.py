@@ -1,0 +1,202 @@
+"""The judge gives the verdict that check() gives in the student's kernel, and a kernel cannot fool it.
+
+Here this process plays the kernel: judged_check() talks to a Judge over its socket, exactly as
+a graded notebook's kernel does, so every exercise of every assignment is run through the wire
+(arguments out, outputs back, reference helpers and function arguments called across it).
+"""
+
+import linecache
+import socket
+import struct
+
+import numpy as np
+import pytest
+from conftest import function_text, self_contained
+
+from autograder import CheckFailed, check
+from autograder.checking import EXERCISES, MISTAKES, load_exercises
+from autograder.judge import Judge
+from autograder.wire import Channel, WireError, decode, encode, judged_check
+
+load_exercises()
+
+
+def as_student_code(function, name=None):
+    """A function compiled from its source in a fresh namespace, as a notebook cell defines it."""
+    name = name or function.__name__
+    namespace = {"__name__": "__main__", "np": np}
+    source = function_text(function, name)
+    filename = f"<cell defining {name}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[name]
+
+
+@pytest.fixture(scope="module")
+def judge():
+    return Judge()
+
+
+def verdict_here(name, function):
+    """(passed, message) of the in-kernel check()."""
+    try:
+        check(name, function)
+    except CheckFailed as failure:
+        return False, str(failure)
+    except Exception as error:  # a function that needs more than numpy (the judge must agree)
+        return False, f"{type(error).__name__}"
+    return True, ""
+
+
+def verdict_judged(judge, name, function, cell="cell"):
+    """(passed, message) of judged_check() as the kernel sees it, and the verdicts the judge recorded."""
+    session = judge.open_session()
+    session.expect(cell, name)
+    try:
+        judged_check(name, function, session.address)
+        seen = (True, "")
+    except CheckFailed as failure:
+        seen = (False, str(failure))
+    except Exception as error:
+        seen = (False, f"{type(error).__name__}")
+    recorded = session.finish()
+    judge.close_session()
+    return seen, recorded
+
+
+def student_versions(name):
+    """The reference and every self-contained known mistake of an exercise, as student code."""
+    exercise = EXERCISES[name]
+    found = [("reference", as_student_code(exercise.reference, exercise.reference.__name__))]
+    for description, wrong in MISTAKES.get(name, []):
+        if self_contained(wrong):
+            found.append((description[:30], as_student_code(wrong, exercise.reference.__name__)))
+    return found
+
+
+CASES = [(name, label, function) for name in sorted(EXERCISES) for label, function in student_versions(name)]
+
+
+@pytest.mark.parametrize("name, label, function", CASES, ids=[f"{n}:{lbl}" for n, lbl, _ in CASES])
+def test_the_judge_agrees_with_check_in_the_kernel(judge, name, label, function):
+    here = verdict_here(name, function)
+    (passed, message), recorded = verdict_judged(judge, name, function)
+    assert passed == here[0], f"{name} ({label}): in the kernel {here}, judged {message}"
+    if not passed:
+        assert message == here[1]
+        assert recorded == [(False, message)]
+    else:
+        assert recorded and recorded[0][0]
+
+
+def relu(x):
+    return np.maximum(0.0, x)
+
+
+def test_a_check_outside_its_cell_is_refused_without_running_a_case(judge):
+    session = judge.open_session()
+    calls = []
+
+    def counting_relu(x):
+        calls.append(1)
+        return np.maximum(0.0, x)
+
+    with pytest.raises(CheckFailed, match="only in their own cells"):
+        judged_check("relu", counting_relu, session.address)
+    assert calls == [] and session.finish() == []
+    session.expect("sigmoid_tests", "sigmoid")
+    with pytest.raises(CheckFailed, match="only in their own cells"):
+        judged_check("relu", as_student_code(relu), session.address)
+    (verdict,) = session.finish()
+    assert verdict[0] is False and "ran inside the hidden test of sigmoid" in verdict[1]
+    judge.close_session()
+
+
+def test_every_check_in_the_cell_must_pass(judge):
+    session = judge.open_session()
+    session.expect("relu_tests", "relu")
+    judged_check("relu", as_student_code(relu), session.address)
+    with pytest.raises(CheckFailed):
+        judged_check("relu", lambda x: x, session.address)
+    verdicts = session.finish()
+    assert [passed for passed, _ in verdicts] == [True, False]
+    judge.close_session()
+
+
+def test_a_check_inside_a_check_fails(judge):
+    session = judge.open_session()
+    session.expect("relu_tests", "relu")
+
+    def nesting(x):
+        judged_check("relu", as_student_code(relu), session.address)
+        return np.maximum(0.0, x)
+
+    with pytest.raises(CheckFailed):
+        judged_check("relu", nesting, session.address)
+    assert any(not passed for passed, _ in session.finish())
+    judge.close_session()
+
+
+def test_a_wrong_token_is_ignored(judge):
+    session = judge.open_session()
+    session.expect("relu_tests", "relu")
+    with socket.create_connection(("127.0.0.1", judge.port)) as sock:
+        Channel(sock).send(
+            {"op": "check", "token": "0" * 32, "name": "relu", "ownership": None, "argnames": ["x"]}
+        )
+        assert sock.recv(1) == b""  # closed without an answer
+    assert session.finish() == []
+    judge.close_session()
+
+
+def test_a_kernel_that_breaks_the_protocol_fails_its_check(judge):
+    session = judge.open_session()
+    session.expect("relu_tests", "relu")
+    with socket.create_connection(("127.0.0.1", judge.port)) as sock:
+        channel = Channel(sock)
+        channel.send(
+            {"op": "check", "token": session.token, "name": "relu", "ownership": None, "argnames": ["x"]}
+        )
+        assert channel.receive()["op"] == "start"
+        assert channel.receive()["op"] == "call"
+        channel.send({"op": "outcome", "value": {"@": "pickle", "data": "gASVAAAAAA=="}, "args_after": None})
+        verdict = channel.receive()
+    assert verdict["op"] == "verdict" and not verdict["passed"]
+    (recorded,) = session.finish()
+    assert recorded[0] is False and "interfered with the hidden test" in recorded[1]
+    judge.close_session()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"@": "pickle", "data": "gASV"},
+        {"@": "ndarray", "npy": "not base64!"},
+        [1, 2, 3],  # lists travel tagged
+        {"@": "dict", "items": [[{"@": "list", "items": []}, 1]]},  # an unhashable key
+    ],
+)
+def test_decoding_refuses_anything_but_plain_data(data):
+    with pytest.raises(WireError):
+        decode(data)
+
+
+def test_object_arrays_and_foreign_objects_arrive_as_placeholders():
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+    for value in (Liar(), np.array([Liar()], dtype=object), np.zeros(2).view(np.matrix)):
+        arrived = decode(encode(value))
+        assert type(arrived).__module__ == "student"
+        assert not isinstance(arrived, np.ndarray) and type(arrived).__name__ == type(value).__name__
+    nested = decode(encode(((np.arange(3), {"a": np.float32(1.5)}), [None, True, 2, 3.0, "s"])))
+    assert nested[0][0].tolist() == [0, 1, 2] and nested[0][1]["a"].dtype == np.float32
+
+
+def test_oversized_messages_are_refused():
+    reader, writer = socket.socketpair()
+    with reader, writer:
+        writer.sendall(struct.pack(">I", 2**31))
+        with pytest.raises(WireError, match="larger than the limit"):
+            Channel(reader).receive()
