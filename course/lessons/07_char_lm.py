@@ -509,20 +509,22 @@ check("evaluate", evaluate)
 #
 # Training takes about half a minute. The progress bar counts epochs and shows the last
 # validation perplexity. **When the notebook is graded** (nbgrader sets the environment
-# variable `NBGRADER_EXECUTION`), the cell trains for 1 epoch instead of 12, so that grading
-# takes seconds; the numbers and plots below describe the full run.
+# variable `NBGRADER_EXECUTION`), the cell trains for 1 epoch on the first quarter of each
+# stream instead of 12 epochs on all of it, so that grading takes seconds; the numbers and
+# plots below describe the full run.
 
 # %%
-EPOCHS = 1 if os.environ.get("NBGRADER_EXECUTION") else 12
+GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))
+EPOCHS, COLUMNS = (1, train_inputs.shape[1] // 4) if GRADING else (12, train_inputs.shape[1])
 N_A, SEQ_LENGTH, LEARNING_RATE, MAX_NORM = 128, 25, 0.5, 5.0
+train_part = (train_inputs[:, :COLUMNS], train_targets[:, :COLUMNS])
 
 parameters = init_rnn_parameters(vocab_size, N_A, vocab_size, seed=0, dtype=np.float32)
 train_losses, valid_losses = [], []
 with tqdm(range(EPOCHS), desc="training", unit="epoch") as bar:
     for _ in bar:
-        train_losses.extend(
-            train_epoch(train_inputs, train_targets, parameters, SEQ_LENGTH, LEARNING_RATE, MAX_NORM)
-        )
+        losses = train_epoch(*train_part, parameters, SEQ_LENGTH, LEARNING_RATE, MAX_NORM)
+        train_losses.extend(losses)
         valid_losses.append(evaluate(valid_inputs, valid_targets, parameters, SEQ_LENGTH))
         bar.set_postfix(loss=f"{train_losses[-1]:.3f}", perplexity=f"{np.exp(valid_losses[-1]):.2f}")
 print(f"validation perplexity after {EPOCHS} epochs: {np.exp(valid_losses[-1]):.3f}")
@@ -540,7 +542,7 @@ from solutions.char_lm import smooth
 
 # %%
 STATED_PERPLEXITY = 1.81
-if EPOCHS == 12:
+if not GRADING:
     assert abs(np.exp(valid_losses[-1]) - STATED_PERPLEXITY) < 0.05, (
         f"the validation perplexity {np.exp(valid_losses[-1]):.3f} is far from the reference's "
         f"{STATED_PERPLEXITY}"
@@ -627,18 +629,20 @@ check("sample", sample)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# Here is what the trained model writes after the prompt "The", at three temperatures.
+# Here is what the trained model writes at three temperatures, after the prompt of a sentence
+# and a line break, so that it starts a sentence of its own.
 
 # %%
+PROMPT = "The old fox slept by the river.\n"
 for temperature in (0.0, 0.5, 1.0):
-    generated = "".join(chars[i] for i in sample(parameters, char_to_ix, 7, temperature, "The", 240))
-    print(f"--- temperature {temperature}:\nThe{generated}\n")
+    generated = "".join(chars[i] for i in sample(parameters, char_to_ix, 7, temperature, PROMPT, 240))
+    print(f"--- temperature {temperature}:\n{generated}\n")
 
 # %% [markdown]
 # At temperature 0 the model repeats its single likeliest sentence, over and over: greedy
 # choice has no variety. At 0.5 it writes sentences that follow the grammar, with the odd
-# surprise; at 1 it writes as the corpus varies, and also makes up a few words, since every
-# character, even an unlikely one, gets its chance. Compare the samples with the corpus: the
+# surprise; at 1 it samples from its full distribution, uncertainty included, and makes up
+# many words, since every character, even an unlikely one, gets its chance. Compare the samples with the corpus: the
 # model has learned the spelling of every word, the capital at the start of each sentence, the
 # full stop at the end, and much of which word may follow which, from nothing but
 # next-character prediction.
