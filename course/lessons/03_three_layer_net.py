@@ -474,7 +474,7 @@ plt.show()
 
 # %% [markdown]
 # The ReLU network's loss starts falling after about a hundred iterations. The sigmoid network's
-# loss stays at its initial value, $\log 3 pprox 1.1$ plus the penalty, for more than a
+# loss stays at its initial value, $\log 3 \approx 1.1$ plus the penalty, for more than a
 # thousand iterations: a **plateau**, where the network barely learns. To see why, look at the
 # gradients.
 #
