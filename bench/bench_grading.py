@@ -125,7 +125,11 @@ def execution_seconds(name):
     nb = nbformat.read(path, as_version=4)
     env = {**ENV, "NBGRADER_EXECUTION": "autograde"}
     client = NotebookClient(
-        nb, timeout=600, allow_errors=True, resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=600,
+        allow_errors=True,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
     with client.setup_kernel(env=env):
@@ -169,7 +173,7 @@ def main(argv=None):
     parser.add_argument("--submissions", type=int, default=40, help="submissions per assignment")
     parser.add_argument("--assignments", nargs="*", help="assignment numbers or names (default: all)")
     parser.add_argument("--feedback", action="store_true", help="also compare with feedback pages")
-    parser.add_argument("--sample", type=int, default=4, help="notebooks per assignment for the overheads")
+    parser.add_argument("--sample", type=int, default=3, help="notebooks per assignment for the overheads")
     args = parser.parse_args(argv)
     names = [
         n for n in assignments() if not args.assignments or any(n.startswith(a) for a in args.assignments)
