@@ -82,15 +82,3 @@ def one_wrong(name, exercise):
             return nb, description
     cell.source = nbgrader_cells(notebook("release", name), grade_id=exercise)[0].source
     return nb, None
-
-
-def pytest_collection_modifyitems(items):
-    """Group tests for pytest-xdist: the cells of one notebook run in order in one kernel, a
-    module's fixtures are built once, and each assignment's grading contract runs on its own."""
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        group = item.path.name
-        if item.path.name == "test_grading_contract.py":
-            group += item.callspec.params.get("graded", "")
-        item.add_marker(pytest.mark.xdist_group(group))
