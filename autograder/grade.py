@@ -24,6 +24,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -68,7 +69,7 @@ class Job:
     assignment: str
     notebook: str  # the file to grade: the submission, or a stand-in when it cannot be read
     timestamp: str | None
-    notes: list = field(default_factory=list)  # told to the student at the top of the feedback
+    notes: list = field(default_factory=list)  # (for the summary, for the feedback's top) pairs
     key: str = ""
 
 
@@ -224,12 +225,17 @@ class Worker:
             if not release.exists():
                 raise RuntimeError(f"nbgrader could not autograde the notebook: {reason}")
             notes.append(
-                f"nbgrader could not grade the notebook as submitted ({reason}): its structure was "
-                "damaged. It was graded as the released notebook with your answer cells put back."
+                (
+                    f"damaged structure ({reason}): graded as the release with its answer cells",
+                    f"nbgrader could not grade the notebook as submitted ({reason}): its structure was "
+                    "damaged. It was graded as the released notebook with your answer cells put back.",
+                )
             )
             import nbformat
 
             nbformat.write(repaired(job.notebook, release), folder / f"{name}.ipynb")
+            shutil.copy(self.root / "pristine.db", self.root / "gradebook.db")
+            shutil.rmtree(self.root / "autograded" / student / name, ignore_errors=True)
             outcome = self.api.autograde(name, student, force=True)
             if not outcome["success"]:
                 raise RuntimeError(f"nbgrader could not autograde the notebook: {nbgrader_reason(outcome)}")
@@ -284,15 +290,15 @@ class Worker:
 
 
 def nbgrader_reason(outcome):
-    """The last meaningful line of a failed nbgrader step's log."""
+    """The exception behind a failed nbgrader step, from its log: e.g. "KeyError: 'sigmoid'"."""
     text = (outcome.get("error") or "") + "\n" + (outcome.get("log") or "")
-    lines = [
+    exceptions = [
         line.strip()
         for line in text.splitlines()
-        if line.strip() and "see the the above traceback" not in line and not line.startswith(" ")
+        if re.match(r"\s*[\w.]*(Error|Exception|Exit)\b.*", line) and "NbGraderException" not in line
     ]
-    useful = [line for line in lines if "Error" in line or "error" in line] or lines or ["unknown error"]
-    return useful[-1][:300]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (exceptions or lines or ["unknown error"])[-1][:300]
 
 
 def repaired(submitted, release_path):
@@ -323,7 +329,7 @@ def add_notes_cell(path, notes, incidents):
     if not notes and not incidents:
         return
     lines = ["**Grading notes**", ""]
-    lines += [f"- {note}" for note in notes]
+    lines += [f"- {note}" for _, note in notes]
     lines += [f"- {kind}: {line}" for kind, line in incidents]
     notebook = nbformat.read(path, as_version=4)
     cell = nbformat.v4.new_markdown_cell("\n".join(lines))
@@ -534,7 +540,12 @@ def grade(
             if submission.problem:
                 release = course_root / "release" / submission.assignment / f"{submission.assignment}.ipynb"
                 notebook = stand_in(submission, release, base / "stand-ins")
-                notes.append(f"The submission could not be graded: {submission.problem}.")
+                notes.append(
+                    (
+                        f"not graded as submitted: {submission.problem}",
+                        f"The submission could not be graded: {submission.problem}.",
+                    )
+                )
             jobs.append(
                 Job(
                     submission.student, submission.assignment, str(notebook), submission.timestamp, notes, key
@@ -613,10 +624,11 @@ class Summary:
             if result.get("error"):
                 lines.append(f"{where}: NOT GRADED: {result['error']}")
                 continue
-            reasons = [note for note in result.get("notes", [])]
+            reasons = [note if isinstance(note, str) else note[0] for note in result.get("notes", [])]
             reasons += [f"{kind}: {line}" for kind, line in result.get("incidents", [])]
             lost = result.get("lost", [])
-            if lost:
+            unreadable = any(reason.startswith("not graded as submitted") for reason in reasons)
+            if lost and not unreadable:
                 first_cell, first_message = lost[0]
                 message = first_message.splitlines()[0] if first_message else ""
                 more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""

@@ -87,6 +87,19 @@ def types_changed():
     return nb
 
 
+def deleted_answer_and_test():
+    nb = source()
+    for grade_id in ("sigmoid", "sigmoid_tests"):
+        nb.cells.remove(cell_of(nb, grade_id))
+    return nb
+
+
+def corrupted_metadata():
+    nb = source()
+    cell_of(nb, "relu_tests").metadata["nbgrader"]["points"] = None
+    return nb
+
+
 def deleted_test():
     nb = source()
     nb.cells.remove(cell_of(nb, "sigmoid_tests"))
@@ -157,6 +170,9 @@ CASES = {
     "deleted-test": (deleted_test, FULL, "was missing from the submission"),
     "reordered-cells": (reordered, FULL - 2, "name 'sigmoid' is not defined"),
     "cell-types-changed": (types_changed, FULL, "hidden checks passed"),
+    # nbgrader itself fails on these two: graded as the release with the student's answers put back
+    "deleted-answer-and-test": (deleted_answer_and_test, FULL - 2, "its structure was damaged"),
+    "corrupted-metadata": (corrupted_metadata, FULL, "its structure was damaged"),
     "invalid-json": (lambda: b'{"cells": [{"cell_type": "code", ', 0, "not a readable notebook"),
     "missing-notebook": (lambda: None, 0, "no notebook in the submission"),
     "renamed-function": (
