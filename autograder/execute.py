@@ -160,11 +160,12 @@ class GradingExecute(Execute):
         self.private = Path(tempfile.mkdtemp(prefix="kernel-", dir=runtime.folder))
         self.setup_sandbox()
         self.executed, self.killers, self.restarts, self.gave_up = [], set(), 0, False
-        self.output_total, self.replaying = 0, False
+        self.output_total, self.replaying, self.kernel_groups = 0, False, set()
         runtime.incidents = []
         try:
             return super().preprocess(nb, resources, retry)
         finally:
+            self.kill_leftovers()
             runtime.judge.close_session()
             os.environ.pop(wire.ENV_VAR, None)
             shutil.rmtree(self.private, ignore_errors=True)
@@ -408,6 +409,25 @@ class GradingExecute(Execute):
             except Exception:
                 self.kc = self.km = None
         self.kc = self.km = None
+        self.kill_leftovers()
+
+    async def async_start_new_kernel(self, **kwargs):
+        await super().async_start_new_kernel(**kwargs)
+        group = getattr(getattr(self.km, "provisioner", None), "pgid", None)
+        if group and group != os.getpgrp():
+            self.kernel_groups.add(group)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    def kill_leftovers(self):
+        """Kill what a kernel left running in its process group (a student's background process):
+        a kernel that died on its own is not shut down, and its children would outlive it."""
+        for group in self.kernel_groups:
+            try:
+                os.killpg(group, signal.SIGKILL)
+            except OSError:
+                pass
+        self.kernel_groups = set()
 
     def start_kernel(self):
         self.km = self.create_kernel_manager()

@@ -160,6 +160,16 @@ CASES = {
         FULL - 2,
         "MemoryError",
     ),
+    "background-process": (  # a process that would outlive its kernel and slow everyone down
+        lambda: appended(
+            "make_spiral",
+            "import subprocess, sys\n"
+            "child = subprocess.Popen([sys.executable, '-c', 'while True: pass'])\n"
+            "open('child.pid', 'w').write(str(child.pid))",
+        ),
+        FULL,
+        "hidden checks passed",
+    ),
     "huge-output": (lambda: appended("make_spiral", "print('x' * 100_000_000)"), FULL, "output truncated"),
     # the notebook's structure
     "edited-test": (
@@ -343,6 +353,14 @@ def test_no_attack_touches_another_grade_or_the_gradebook(graded):
     assert set(grades) == {(student, NAME) for student in CASES}
     assert b"overwritten" not in (course / "gradebook.db").read_bytes()[:100]
     assert "overwritten" not in (course / "grades.csv").read_text()
+
+
+def test_no_process_of_a_notebook_outlives_its_grading(graded):
+    course, _, _ = graded
+    pid = int((course / "autograded" / "background-process" / NAME / "child.pid").read_text())
+    status = Path(f"/proc/{pid}/status")
+    state = status.read_text().split("State:")[1].split()[0] if status.exists() else "gone"
+    assert state in ("gone", "Z"), f"the notebook's background process {pid} still runs ({state})"
 
 
 def test_huge_output_is_truncated_in_the_autograded_notebook(graded):
