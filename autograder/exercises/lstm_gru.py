@@ -8,6 +8,7 @@ notebook as a student's wrong answer.
 import numpy as np
 
 from autograder.checking import Case, exercise, mistake
+from autograder.exercises.rnn_forward import sizes_label
 from solutions import lstm_gru as ref
 from solutions import rnn_backward as ref05
 from solutions import rnn_forward as ref04
@@ -47,11 +48,6 @@ def random_parameters(rng, init, n_x, n_a, n_y):
         if name.startswith("b"):
             parameters[name] = 0.5 * rng.standard_normal(value.shape)
     return parameters
-
-
-def sizes_label(n_x, n_a, n_y, m, T_x=None):
-    label = f"n_x={n_x}, n_a={n_a}, n_y={n_y}, m={m}"
-    return label if T_x is None else f"{label}, T_x={T_x}"
 
 
 # ---------------------------------------------------------------- LSTM, one step, forward

@@ -3,6 +3,7 @@
 import numpy as np
 
 from autograder.checking import Case, exercise, mistake
+from autograder.exercises.rnn_forward import random_parameters, random_sizes, sizes_label
 from solutions import rnn_backward as ref
 from solutions import rnn_forward as ref04
 
@@ -19,28 +20,6 @@ COURSE_FUNCTIONS = {
     "clip_by_norm": ref.clip_by_norm,
 }
 GRADIENT_NAMES = ("dWax", "dWaa", "dba", "dWya", "dby")
-
-
-def random_sizes(rng):
-    """(n_x, n_a, n_y, m, T_x), small and all different, so that a swapped axis shows as a shape."""
-    n_x, n_a, n_y, m, T_x = (int(v) for v in rng.permutation(np.arange(2, 9))[:5])
-    return n_x, n_a, n_y, m, T_x
-
-
-def random_parameters(rng, n_x, n_a, n_y):
-    """Random weights (Waa not symmetric) and non-zero biases, so that every term shows."""
-    return {
-        "Wax": rng.standard_normal((n_a, n_x)) / np.sqrt(n_x),
-        "Waa": rng.standard_normal((n_a, n_a)) / np.sqrt(n_a),
-        "Wya": rng.standard_normal((n_y, n_a)),
-        "ba": 0.5 * rng.standard_normal((n_a, 1)),
-        "by": rng.standard_normal((n_y, 1)),
-    }
-
-
-def sizes_label(n_x, n_a, n_y, m, T_x=None):
-    label = f"n_x={n_x}, n_a={n_a}, n_y={n_y}, m={m}"
-    return label if T_x is None else f"{label}, T_x={T_x}"
 
 
 # ---------------------------------------------------------------- rnn_cell_backward
