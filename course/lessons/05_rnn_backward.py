@@ -36,6 +36,8 @@
 # %%
 import os
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # small matrices: one thread is fastest
+
 import matplotlib.pyplot as plt
 import numpy as np
 
