@@ -21,6 +21,7 @@ and for the project's command (both measured serially, one worker, on a few note
 """
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -160,8 +161,6 @@ def per_notebook(folder, names, sample):
         command += ["--course", ours_course, "--workers", "1", "--quiet", "--no-feedback"]
         timed(command, ROOT)
         state = (ours_course / "autograded" / ".grading-state.json").read_text()
-        import json
-
         seconds = [entry["seconds"] for entry in json.loads(state).values()]
         ours = sum(seconds) / len(seconds)
         rows.append((name, own, kernel, plain, plain - own - kernel, ours, ours - own - kernel))
