@@ -25,7 +25,13 @@ def run_seconds(name, grading):
     if grading:
         env["NBGRADER_EXECUTION"] = "autograde"
     start = time.perf_counter()
-    NotebookClient(nb, timeout=600, resources={"metadata": {"path": str(path.parent)}}).execute(env=env)
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute(env=env)
     return time.perf_counter() - start
 
 
