@@ -33,7 +33,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from autograder import sandbox, wire
+from autograder import checking, sandbox
 
 KERNEL_DIED = "KernelDied"
 NOT_RUN = "CellNotRun"
@@ -167,7 +167,6 @@ class GradingExecute(Execute):
         finally:
             self.kill_leftovers()
             runtime.judge.close_session()
-            os.environ.pop(wire.ENV_VAR, None)
             shutil.rmtree(self.private, ignore_errors=True)
 
     def setup_sandbox(self):
@@ -194,7 +193,7 @@ class GradingExecute(Execute):
             "MKL_NUM_THREADS": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONFAULTHANDLER": "1",
-            wire.ENV_VAR: self.session.address,
+            checking.JUDGE_ENV: self.session.address,
             **limits.env,
         }
         os.environ[sandbox.ENV_VAR] = limits.to_env()
@@ -407,7 +406,7 @@ class GradingExecute(Execute):
             try:
                 self._cleanup_kernel()
             except Exception:
-                self.kc = self.km = None
+                pass
         self.kc = self.km = None
         self.kill_leftovers()
 

@@ -20,7 +20,9 @@ it was last graded (or with --force): grading one late submission does not regra
 
 import argparse
 import concurrent.futures
+import fcntl
 import hashlib
+import inspect
 import json
 import multiprocessing
 import os
@@ -32,6 +34,8 @@ import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import nbformat
 
 from autograder import intake, sandbox
 
@@ -52,8 +56,8 @@ class Settings:
 
     workers: int = 0  # 0: one per core
     timeout: int = 0  # seconds per cell; 0: the course's Execute.timeout
-    memory: int = 2048  # MB of address space per kernel
-    cpu: int = 900  # CPU seconds per kernel
+    memory: int = sandbox.Limits.memory // sandbox.MiB  # MB of address space per kernel
+    cpu: int = sandbox.Limits.cpu  # CPU seconds per kernel
     max_cell_output: int = 1_000_000  # bytes of output kept per cell
     max_output: int = 20_000_000  # bytes of output kept per notebook
     feedback: bool = True
@@ -76,27 +80,6 @@ class Job:
 # ---------------------------------------------------------------- nbgrader configuration
 
 
-def load_course_config(course_root):
-    from traitlets.config.loader import PyFileConfigLoader
-
-    return PyFileConfigLoader("nbgrader_config.py", path=str(course_root)).load_config()
-
-
-def make_api(course_root, root, config=None):
-    """An NbGraderAPI on the course folder `root`, configured by course_root's nbgrader_config.py."""
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
-    import course.nbgrader_api  # noqa: F401  (puts nbgrader's helper programs on PATH, quiets warnings)
-
-    bin_folder = str(Path(sys.executable).parent)
-    if bin_folder not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_folder + os.pathsep + os.environ.get("PATH", "")
-    config = config or load_course_config(course_root)
-    config.CourseDirectory.root = str(root)
-    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-
-
 def grading_config(course_root, settings):
     """The course's nbgrader configuration with the sandboxed executor and the limits."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -109,8 +92,9 @@ def grading_config(course_root, settings):
     )
 
     from autograder.execute import GradingExecute
+    from course.nbgrader_api import course_config
 
-    config = load_course_config(course_root)
+    config = course_config(course_root)
     config.Autograde.autograde_preprocessors = [
         GradingExecute,
         IgnorePattern,
@@ -146,9 +130,9 @@ def ensure_generated(course_root, names):
     """Run nbgrader generate_assignment for assignments the gradebook does not know yet."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    from course.nbgrader_api import succeeded
+    from course.nbgrader_api import course_api, succeeded
 
-    api = make_api(course_root, course_root)
+    api = course_api(course_root)
     missing = []
     with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
         for name in names:
@@ -172,8 +156,9 @@ class Worker:
     """A scratch copy of the course in which one process autogrades submissions one by one."""
 
     def __init__(self, course_root, base, snapshot, settings):
-        from autograder import execute, sandbox
+        from autograder import execute
         from autograder.judge import Judge
+        from course.nbgrader_api import course_api
 
         self.course_root = Path(course_root)
         self.settings = settings
@@ -191,7 +176,7 @@ class Worker:
         limits.landlock = sandbox.landlock_abi() > 0
         self.runtime = execute.Runtime(judge=Judge(), limits=limits, folder=self.root / "sandbox")
         execute.RUNTIME = self.runtime
-        self.api = make_api(course_root, self.root, grading_config(course_root, settings))
+        self.api = course_api(course_root, self.root, grading_config(course_root, settings))
 
     def grade(self, job):
         started = time.monotonic()
@@ -199,17 +184,22 @@ class Worker:
         try:
             result.update(self.autograde(job))
         except Exception as error:  # a failure of the grading itself: reported, never a made-up grade
-            result["error"] = f"{type(error).__name__}: {str(error).strip().splitlines()[-1][:300]}"
+            last_line = (str(error).strip().splitlines() or [""])[-1][:300]
+            result["error"] = type(error).__name__ + (f": {last_line}" if last_line else "")
         result["seconds"] = round(time.monotonic() - started, 2)
         return result
+
+    def reset(self, student, name, kinds):
+        """A fresh gradebook and no trace of the student's earlier files of these kinds."""
+        for kind in kinds:
+            shutil.rmtree(self.root / kind / student / name, ignore_errors=True)
+        shutil.copy(self.root / "pristine.db", self.root / "gradebook.db")
 
     def autograde(self, job):
         from autograder.scratch import error_text
 
         name, student = job.assignment, job.student
-        for kind in ("submitted", "autograded", "feedback"):
-            shutil.rmtree(self.root / kind / student / name, ignore_errors=True)
-        shutil.copy(self.root / "pristine.db", self.root / "gradebook.db")
+        self.reset(student, name, ("submitted", "autograded", "feedback"))
         folder = self.root / "submitted" / student / name
         submitted = self.course_root / "submitted" / student / name
         # the submission's other files too (nbgrader's submission_secret.txt, the student's data)
@@ -231,22 +221,16 @@ class Worker:
                     "damaged. It was graded as the released notebook with your answer cells put back.",
                 )
             )
-            import nbformat
-
             nbformat.write(repaired(job.notebook, release), folder / f"{name}.ipynb")
-            shutil.copy(self.root / "pristine.db", self.root / "gradebook.db")
-            shutil.rmtree(self.root / "autograded" / student / name, ignore_errors=True)
+            self.reset(student, name, ("autograded",))
             outcome = self.api.autograde(name, student, force=True)
             if not outcome["success"]:
                 raise RuntimeError(f"nbgrader could not autograde the notebook: {nbgrader_reason(outcome)}")
         incidents = list(self.runtime.incidents)
         graded_path = self.root / "autograded" / student / name / f"{name}.ipynb"
-        add_notes_cell(graded_path, notes, incidents)
+        graded = nbformat.read(graded_path, as_version=4)
         scores = self.read_scores(name, student)
         lost = []
-        import nbformat
-
-        graded = nbformat.read(graded_path, as_version=4)
         for cell in graded.cells:
             meta = cell.metadata.get("nbgrader", {})
             grade_id = meta.get("grade_id")
@@ -255,6 +239,8 @@ class Worker:
                     grade = notebook["grades"].get(grade_id)
                     if grade and grade["auto"] is not None and grade["auto"] < grade["max"]:
                         lost.append((grade_id, error_text(cell) or "no points"))
+        if add_notes_cell(graded, notes, incidents):
+            nbformat.write(graded, graded_path)
         if self.settings.feedback:
             feedback = self.api.generate_feedback(name, student, force=True)
             if not feedback["success"]:
@@ -303,8 +289,6 @@ def nbgrader_reason(outcome):
 
 def repaired(submitted, release_path):
     """The released notebook with the student's answer cells (matched by grade_id) put back."""
-    import nbformat
-
     answers = {}
     try:
         student = nbformat.read(submitted, as_version=4)
@@ -322,28 +306,25 @@ def repaired(submitted, release_path):
     return notebook
 
 
-def add_notes_cell(path, notes, incidents):
-    """Put what happened during grading at the top of the autograded notebook (and so the feedback)."""
-    import nbformat
-
+def add_notes_cell(notebook, notes, incidents):
+    """Put what happened during grading at the top of the autograded notebook (and so the
+    feedback); True when there was something to say."""
     if not notes and not incidents:
-        return
+        return False
     lines = ["**Grading notes**", ""]
     lines += [f"- {note}" for _, note in notes]
     lines += [f"- {kind}: {line}" for kind, line in incidents]
-    notebook = nbformat.read(path, as_version=4)
     cell = nbformat.v4.new_markdown_cell("\n".join(lines))
     taken = {c.get("id") for c in notebook.cells}
     cell.id = NOTES_CELL_ID
     while cell.id in taken:  # a student's cell of that id
         cell.id += "-1"
     notebook.cells.insert(0, cell)
-    nbformat.write(notebook, path)
+    return True
 
 
 def worker_init(course_root, base, snapshot, settings):
     global WORKER
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     WORKER = Worker(course_root, base, snapshot, settings)
 
 
@@ -381,10 +362,6 @@ def grader_fingerprint(course_root, name, settings):
     """What a grade depends on besides the notebook: the source of the assignment, its hidden
     tests and references, the grading machinery and the settings (nothing else, so that work
     on other assignments does not regrade this one)."""
-    import inspect
-
-    import nbformat
-
     from autograder import checking
     from autograder.execute import exercise_checked
 
@@ -397,7 +374,7 @@ def grader_fingerprint(course_root, name, settings):
         for cell in nbformat.read(path, as_version=4).cells:
             exercise = checking.EXERCISES.get(exercise_checked(cell.source) or "")
             if exercise is not None:
-                files.append(Path(inspect.getsourcefile(exercise.cases)))
+                files += project_sources(sys.modules[exercise.cases.__module__])
                 files.append(Path(inspect.getsourcefile(exercise.reference)))
                 files += [
                     Path(inspect.getsourcefile(f)) for f in exercise.uses.values() if inspect.isfunction(f)
@@ -409,6 +386,19 @@ def grader_fingerprint(course_root, name, settings):
     return digest.hexdigest()
 
 
+def project_sources(module):
+    """The module's source file and those of the project's modules it imports from (the case
+    helpers and references its hidden tests draw their inputs with)."""
+    folders = (ROOT / "autograder", ROOT / "solutions")
+    files = [Path(module.__file__)]
+    for value in vars(module).values():
+        origin = value if inspect.ismodule(value) else inspect.getmodule(value)
+        path = Path(getattr(origin, "__file__", None) or "/")
+        if any(path.is_relative_to(folder) for folder in folders):
+            files.append(path)
+    return files
+
+
 def submission_key(submission, fingerprint):
     digest = hashlib.sha256(fingerprint.encode())
     digest.update(submission.notebook.read_bytes() if submission.notebook else b"<missing>")
@@ -418,8 +408,6 @@ def submission_key(submission, fingerprint):
 
 def stand_in(submission, release, folder):
     """The notebook graded in place of one that cannot be read: the release, with a note on top."""
-    import nbformat
-
     notebook = nbformat.read(release, as_version=4)
     note = nbformat.v4.new_markdown_cell(
         f"**This submission could not be graded: {submission.problem}.** "
@@ -580,8 +568,6 @@ def grade(
 
 def grading_lock(course_root):
     """Hold <course>/autograded/.grading.lock for the run: two runs on one course would race."""
-    import fcntl
-
     path = Path(course_root) / "autograded" / ".grading.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = open(path, "w")
@@ -624,7 +610,7 @@ class Summary:
             if result.get("error"):
                 lines.append(f"{where}: NOT GRADED: {result['error']}")
                 continue
-            reasons = [note if isinstance(note, str) else note[0] for note in result.get("notes", [])]
+            reasons = [note[0] for note in result.get("notes", [])]
             reasons += [f"{kind}: {line}" for kind, line in result.get("incidents", [])]
             lost = result.get("lost", [])
             unreadable = any(reason.startswith("not graded as submitted") for reason in reasons)

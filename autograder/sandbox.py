@@ -141,11 +141,10 @@ def landlock(read, write):
 
     Returns the Landlock ABI version used, or 0 when the kernel does not offer Landlock.
     """
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
-    abi = libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), LANDLOCK_CREATE_RULESET_VERSION)
+    abi = landlock_abi()
     if abi < 1:
         return 0
+    libc = c_library()
     every = (1 << 13) - 1
     if abi >= 2:
         every |= REFER
@@ -182,11 +181,16 @@ def landlock(read, write):
 def landlock_abi():
     """The Landlock ABI version this Linux kernel offers, 0 if none."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.syscall.restype = ctypes.c_long
-        return max(0, libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), 1))
+        version = LANDLOCK_CREATE_RULESET_VERSION
+        return max(0, c_library().syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), version))
     except (OSError, AttributeError):
         return 0
+
+
+def c_library():
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    return libc
 
 
 def set_limit(which, soft, hard=None):

@@ -18,14 +18,20 @@ class NbgraderFailed(RuntimeError):
     """An nbgrader step failed; the message holds nbgrader's own log."""
 
 
-def course_api(course_root):
-    """An NbGraderAPI for the course at course_root, configured by its nbgrader_config.py."""
+def course_config(course_root):
+    """The configuration in course_root's nbgrader_config.py."""
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course_root)).load_config()
+
+
+def course_api(course_root, root=None, config=None):
+    """An NbGraderAPI on the course folder `root` (default: course_root), configured by `config`
+    (default: course_root's nbgrader_config.py)."""
     # nbgrader runs programs of its own environment (alembic) by name.
     bin_folder = str(Path(sys.executable).parent)
     if bin_folder not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_folder + os.pathsep + os.environ.get("PATH", "")
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_root)).load_config()
-    config.CourseDirectory.root = str(course_root)
+    config = config or course_config(course_root)
+    config.CourseDirectory.root = str(root or course_root)
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 
