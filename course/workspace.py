@@ -12,6 +12,7 @@ is saved beside theirs and they are told; --take swaps it in and renames theirs.
 import argparse
 import hashlib
 import json
+import shlex
 import shutil
 import sys
 from datetime import datetime
@@ -51,10 +52,11 @@ def sync(workspace=WORKSPACE):
             messages.append(f"new: {relative}")
         elif record.get(str(relative)) not in (None, digest(source)):
             shutil.copy2(source, workspace / newer_copy(relative))
+            where = "" if workspace.resolve() == WORKSPACE else f" --workspace {shlex.quote(str(workspace))}"
             messages.append(
                 f"A newer release of {relative} is saved beside yours as '{newer_copy(relative).name}'.\n"
                 f"  Your notebook is unchanged. To switch to the new one (yours is kept, renamed):\n"
-                f"  python -m course.workspace --take {relative.parent}"
+                f"  .venv/bin/python -m course.workspace --take {relative.parent}{where}"
             )
     workspace.mkdir(parents=True, exist_ok=True)
     record_path.write_text(json.dumps(record, indent=1, sort_keys=True))
