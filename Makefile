@@ -3,6 +3,7 @@
 #   make test              the whole test suite
 #   make release           rebuild course/source and course/release from course/lessons
 #   make bench             the benchmarks
+#   make grade SUBMISSIONS=...   autograde a class (see the grade target)
 
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
@@ -16,7 +17,7 @@ EXTRAS := dev$(if $(filter true,$(CI)),$(comma)torch)
 # The networks here multiply small matrices, where BLAS threads cost more than they save.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: lab test release bench install chromium
+.PHONY: lab test release bench grade install chromium
 
 install: $(VENV)/.installed-$(EXTRAS)
 
@@ -53,7 +54,6 @@ bench: install
 #            [WORKERS=n] [ARGS="--timeout 120 --force ..."]
 # autogrades a class with nbgrader, in parallel and sandboxed: feedback pages and grades.csv
 # (python -m autograder.grade --help).
-.PHONY: grade
 grade: install
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder or zip> [COURSE=course] [WORKERS=n]"; exit 2; }
 	$(PYTHON) -m autograder.grade grade "$(SUBMISSIONS)" $(if $(COURSE),--course "$(COURSE)") $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
