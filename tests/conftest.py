@@ -3,6 +3,7 @@
 import ast
 import importlib
 import inspect
+import linecache
 import os
 import textwrap
 
@@ -62,6 +63,40 @@ def function_text(function, new_name):
     lines = source.splitlines()[node.lineno - 1 : node.end_lineno]
     lines[0] = lines[0].replace(f"def {function.__name__}(", f"def {new_name}(", 1)
     return "\n".join(lines)
+
+
+def as_student_code(function, name=None, /, **names):
+    """The function compiled from its source as a notebook cell defines it: module __main__, numpy as np.
+
+    It is renamed to `name` when given. Functions among `names` (the course functions it calls)
+    are compiled into the same namespace from their sources too, as a notebook holds them;
+    other values (classes, modules, constants) are put there as they are.
+    """
+    name = name or function.__name__
+    namespace = {"__name__": "__main__", "np": np}
+    for key, value in {**names, name: function}.items():
+        if not callable(value) or isinstance(value, type):
+            namespace[key] = value
+            continue
+        source = function_text(value, key)
+        filename = f"<cell defining {key}>"
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # as IPython does
+        exec(compile(source, filename, "exec"), namespace)
+    return namespace[name]
+
+
+def solution_regions(source):
+    """The code between nbgrader's solution markers in a cell."""
+    regions, current = [], None
+    for line in source.splitlines():
+        if "BEGIN SOLUTION" in line:
+            current = []
+        elif "END SOLUTION" in line:
+            regions.append("\n".join(current))
+            current = None
+        elif current is not None:
+            current.append(line)
+    return regions
 
 
 def one_wrong(name, exercise):

@@ -28,6 +28,17 @@ def make_course(folder, names, extra_config=""):
     return course
 
 
+def generated_course(folder, names, extra_config=""):
+    """make_course, then nbgrader's generate_assignment of each name; returns (course, api)."""
+    from course.nbgrader_api import course_api, succeeded  # imports nbgrader, which takes seconds
+
+    course = make_course(folder, names, extra_config)
+    api = course_api(course)
+    for name in names:
+        succeeded(api.generate_assignment(name, force=True), f"generate_assignment {name}")
+    return course, api
+
+
 def run_grade(*args, check=True):
     """python -m autograder.grade ..., as an instructor runs it."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}

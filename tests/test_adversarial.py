@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ON_CI, nbgrader_cells, notebook, one_wrong
+from conftest import ON_CI, nbgrader_cells, notebook, one_wrong, solution_regions
 from grading_course import (
     ROOT,
     autograded,
@@ -39,7 +39,7 @@ def source():
 
 
 def cell_of(nb, grade_id):
-    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return nbgrader_cells(nb, grade_id=grade_id)[0]
 
 
 def appended(grade_id, code, nb=None):
@@ -369,28 +369,32 @@ def test_huge_output_is_truncated_in_the_autograded_notebook(graded):
     assert path.stat().st_size < 5_000_000
 
 
-def leaks(course, submitted, student, secrets):
-    """The secret lines that the autograded notebook or the feedback shows, that the student did not
-    write and that the release does not hold."""
+def seen_and_written(course, submitted, student):
+    """(shown, written): the text of the autograded notebook and the feedback a student sees,
+    and what the student wrote or was given (the release every student has)."""
     written_path = submitted / student / NAME / f"{NAME}.ipynb"
     written = written_path.read_text(errors="replace") if written_path.exists() else ""
     written += (course / "release" / NAME / f"{NAME}.ipynb").read_text()  # what every student has
     shown = output_text(autograded(course, student, NAME)) + feedback_text(course, student, NAME)
     shown = re.sub(r"\x1b\[[0-9;]*m", "", shown)
+    return shown, written
+
+
+def leaks(shown, written, secrets):
+    """The secret lines that the shown text holds, that the student did not write and that the
+    release does not hold."""
     return [line for line in secrets if line in shown and line not in written]
 
 
 def solution_lines(name):
     """The substantial lines between the solution markers of an assignment's source notebook."""
-    lines = set()
-    for cell in nbgrader_cells(notebook("source", name), solution=True):
-        inside = False
-        for line in cell.source.splitlines():
-            if "BEGIN SOLUTION" in line or "END SOLUTION" in line:
-                inside = "BEGIN" in line
-            elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
-                lines.add(line.strip())
-    return lines
+    return {
+        line.strip()
+        for cell in nbgrader_cells(notebook("source", name), solution=True)
+        for region in solution_regions(cell.source)
+        for line in region.splitlines()
+        if len(line.strip()) > 12 and not line.strip().startswith("#")
+    }
 
 
 def grading_code_lines():
@@ -415,9 +419,10 @@ def test_no_solution_code_and_no_grading_code_in_what_students_see(graded):
     grading = grading_code_lines()
     assert solutions and grading
     for student in CASES:
-        leaked = leaks(course, submitted, student, solutions)
+        shown, written = seen_and_written(course, submitted, student)
+        leaked = leaks(shown, written, solutions)
         assert not leaked, f"{student}: solution code in the feedback: {leaked[:3]}"
-        leaked = leaks(course, submitted, student, grading)
+        leaked = leaks(shown, written, grading)
         assert not leaked, f"{student}: grading code in the feedback: {leaked[:3]}"
         frames = [
             re.sub(r"\x1b\[[0-9;]*m", "", entry)

@@ -2,34 +2,15 @@
 and the ways of cheating that a checker in the student's kernel can see are refused."""
 
 import copy
-import linecache
 
 import numpy as np
 import pytest
-from conftest import function_text
+from conftest import as_student_code
 
 from autograder import CheckFailed, check
 from autograder.checking import EXERCISES, MISTAKES, case_problem, isolated, load_exercises
 
 load_exercises()
-
-
-def as_student_code(function, **names):
-    """The function compiled from its source as a notebook would: module __main__, numpy as np.
-
-    Functions among `names` (the course functions it calls) are compiled into the same
-    namespace from their sources too, as a notebook holds them.
-    """
-    namespace = {"__name__": "__main__", "np": np}
-    for name, value in {**names, function.__name__: function}.items():
-        if not callable(value) or isinstance(value, type):
-            namespace[name] = value
-            continue
-        source = function_text(value, name)
-        filename = f"<cell defining {name}>"
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)  # as IPython does
-        exec(compile(source, filename, "exec"), namespace)
-    return namespace[function.__name__]
 
 
 @pytest.mark.parametrize("name", sorted(EXERCISES))

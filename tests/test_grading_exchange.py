@@ -9,15 +9,15 @@ The exchange is a temporary folder (Exchange.root).
 import nbformat
 import pytest
 from conftest import notebook, one_wrong
-from grading_course import grades_csv, make_course, run_grade
+from grading_course import generated_course, grades_csv, run_grade
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
-from course.nbgrader_api import course_api, succeeded
+from autograder.scratch import COURSE_ID
+from course.nbgrader_api import succeeded
 
 NAME = "01_spiral_and_activations"
-COURSE_ID = "rnn-from-scratch"
 
 
 def student_api(home, student, exchange):
@@ -47,9 +47,9 @@ def run_exchange(api, step, **attrs):
 def test_three_students_through_the_exchange(tmp_path):
     exchange = tmp_path / "exchange"
     exchange.mkdir()
-    course = make_course(tmp_path / "course", [NAME], f"\nc.Exchange.root = {str(exchange)!r}\n")
-    instructor = course_api(course)
-    succeeded(instructor.generate_assignment(NAME, force=True), "generate_assignment")
+    course, instructor = generated_course(
+        tmp_path / "course", [NAME], f"\nc.Exchange.root = {str(exchange)!r}\n"
+    )
     succeeded(instructor.release_assignment(NAME), "release_assignment")
 
     answers = {

@@ -5,13 +5,12 @@ a graded notebook's kernel does, so every exercise of every assignment is run th
 (arguments out, outputs back, reference helpers and function arguments called across it).
 """
 
-import linecache
 import socket
 import struct
 
 import numpy as np
 import pytest
-from conftest import function_text, self_contained
+from conftest import as_student_code, self_contained
 
 from autograder import CheckFailed, check
 from autograder.checking import EXERCISES, MISTAKES, load_exercises
@@ -21,20 +20,16 @@ from autograder.wire import Channel, WireError, decode, encode, judged_check
 load_exercises()
 
 
-def as_student_code(function, name=None):
-    """A function compiled from its source in a fresh namespace, as a notebook cell defines it."""
-    name = name or function.__name__
-    namespace = {"__name__": "__main__", "np": np}
-    source = function_text(function, name)
-    filename = f"<cell defining {name}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), namespace)
-    return namespace[name]
-
-
 @pytest.fixture(scope="module")
 def judge():
     return Judge()
+
+
+@pytest.fixture
+def session(judge):
+    """A session of the judge, closed after the test."""
+    yield judge.open_session()
+    judge.close_session()
 
 
 def verdict_here(name, function):
@@ -93,8 +88,7 @@ def relu(x):
     return np.maximum(0.0, x)
 
 
-def test_a_check_outside_its_cell_is_refused_without_running_a_case(judge):
-    session = judge.open_session()
+def test_a_check_outside_its_cell_is_refused_without_running_a_case(session):
     calls = []
 
     def counting_relu(x):
@@ -109,22 +103,18 @@ def test_a_check_outside_its_cell_is_refused_without_running_a_case(judge):
         judged_check("relu", as_student_code(relu), session.address)
     (verdict,) = session.finish()
     assert verdict[0] is False and "ran inside the hidden test of sigmoid" in verdict[1]
-    judge.close_session()
 
 
-def test_every_check_in_the_cell_must_pass(judge):
-    session = judge.open_session()
+def test_every_check_in_the_cell_must_pass(session):
     session.expect("relu_tests", "relu")
     judged_check("relu", as_student_code(relu), session.address)
     with pytest.raises(CheckFailed):
         judged_check("relu", lambda x: x, session.address)
     verdicts = session.finish()
     assert [passed for passed, _ in verdicts] == [True, False]
-    judge.close_session()
 
 
-def test_a_check_inside_a_check_fails(judge):
-    session = judge.open_session()
+def test_a_check_inside_a_check_fails(session):
     session.expect("relu_tests", "relu")
 
     def nesting(x):
@@ -134,11 +124,9 @@ def test_a_check_inside_a_check_fails(judge):
     with pytest.raises(CheckFailed):
         judged_check("relu", nesting, session.address)
     assert any(not passed for passed, _ in session.finish())
-    judge.close_session()
 
 
-def test_a_wrong_token_is_ignored(judge):
-    session = judge.open_session()
+def test_a_wrong_token_is_ignored(judge, session):
     session.expect("relu_tests", "relu")
     with socket.create_connection(("127.0.0.1", judge.port)) as sock:
         Channel(sock).send(
@@ -146,11 +134,9 @@ def test_a_wrong_token_is_ignored(judge):
         )
         assert sock.recv(1) == b""  # closed without an answer
     assert session.finish() == []
-    judge.close_session()
 
 
-def test_a_kernel_that_breaks_the_protocol_fails_its_check(judge):
-    session = judge.open_session()
+def test_a_kernel_that_breaks_the_protocol_fails_its_check(judge, session):
     session.expect("relu_tests", "relu")
     with socket.create_connection(("127.0.0.1", judge.port)) as sock:
         channel = Channel(sock)
@@ -164,7 +150,6 @@ def test_a_kernel_that_breaks_the_protocol_fails_its_check(judge):
     assert verdict["op"] == "verdict" and not verdict["passed"]
     (recorded,) = session.finish()
     assert recorded[0] is False and "interfered with the hidden test" in recorded[1]
-    judge.close_session()
 
 
 @pytest.mark.parametrize(

@@ -35,9 +35,12 @@ from solutions.rnn_forward import (
     to_batch_first,
     to_time_major,
 )
+from solutions.softmax_classifier import eval_numerical_gradient
 
 N_X, N_A, N_Y, M, T_X = 3, 5, 4, 2, 4
 INIT = {"rnn": init_rnn_parameters, "lstm": init_lstm_parameters, "gru": init_gru_parameters}
+FORWARD = {"rnn": rnn_forward, "lstm": lstm_forward, "gru": gru_forward}
+BACKWARD = {"rnn": rnn_backward, "lstm": lstm_backward, "gru": gru_backward}
 GATE_PARAMS = {
     "rnn": ["Wax", "Waa", "ba"],
     "lstm": ["Wf", "Wi", "Wc", "Wo", "bf", "bi", "bc", "bo"],
@@ -49,20 +52,6 @@ def rel_error(x, y):
     """Relative error ||x - y|| / (||x|| + ||y||), 0 when both are 0."""
     denom = np.linalg.norm(x) + np.linalg.norm(y)
     return 0.0 if denom == 0 else float(np.linalg.norm(x - y) / denom)
-
-
-def numerical_gradient(f, x, h=1e-5):
-    """Centered differences of the scalar f() with respect to the array x, perturbed in place."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        original = x[i]
-        x[i] = original + h
-        f_plus = f()
-        x[i] = original - h
-        f_minus = f()
-        x[i] = original
-        grad[i] = (f_plus - f_minus) / (2 * h)
-    return grad
 
 
 def random_parameters(model, rng, dtype=np.float64):
@@ -116,8 +105,7 @@ def make_case(model, level, seed=0):
         x = rng.standard_normal((N_X, M, T_X))
         da = rng.standard_normal((N_A, M, T_X))
         arrays = {"x": x, "a0": a0}
-        forward = {"rnn": rnn_forward, "lstm": lstm_forward, "gru": gru_forward}[model]
-        backward = {"rnn": rnn_backward, "lstm": lstm_backward, "gru": gru_backward}[model]
+        forward, backward = FORWARD[model], BACKWARD[model]
 
         def loss():
             return np.sum(forward(x, a0, parameters)[0] * da)
@@ -144,7 +132,7 @@ CASES = [
 @pytest.mark.parametrize("model,level,name", CASES)
 def test_gradient_matches_centered_differences(model, level, name):
     loss, grads, arrays = make_case(model, level)
-    numerical = numerical_gradient(loss, arrays[name])
+    numerical = eval_numerical_gradient(lambda _: loss(), arrays[name])
     analytic = grads["d" + name]
     assert analytic.shape == arrays[name].shape
     assert rel_error(analytic, numerical) < 1e-7
@@ -165,8 +153,7 @@ def test_float32_in_float32_out_and_inputs_untouched(model):
     a0 = rng.standard_normal((N_A, M)).astype(np.float32)
     da = rng.standard_normal((N_A, M, T_X)).astype(np.float32)
     saved = [arr.copy() for arr in (x, a0, da, *parameters.values())]
-    forward = {"rnn": rnn_forward, "lstm": lstm_forward, "gru": gru_forward}[model]
-    backward = {"rnn": rnn_backward, "lstm": lstm_backward, "gru": gru_backward}[model]
+    forward, backward = FORWARD[model], BACKWARD[model]
     outputs = forward(x, a0, parameters)
     grads = backward(da, outputs[-1])
     for out in outputs[:-1]:
@@ -286,8 +273,7 @@ def test_sequence_functions_equal_looping_over_the_cells(model):
     x = rng.standard_normal((N_X, M, T_X))
     a0 = rng.standard_normal((N_A, M))
     da = rng.standard_normal((N_A, M, T_X))
-    forward = {"rnn": rnn_forward, "lstm": lstm_forward, "gru": gru_forward}[model]
-    backward = {"rnn": rnn_backward, "lstm": lstm_backward, "gru": gru_backward}[model]
+    forward, backward = FORWARD[model], BACKWARD[model]
     outputs = forward(x, a0, p)
     grads = backward(da, outputs[-1])
 

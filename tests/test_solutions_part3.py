@@ -32,26 +32,9 @@ from solutions.char_lm import (
     train_epoch,
 )
 from solutions.rnn_forward import init_rnn_parameters
+from solutions.softmax_classifier import eval_numerical_gradient, rel_error
 
 CORPUS = COURSE / "source" / "07_char_lm" / "sentences.txt"
-
-
-def numerical_gradient(loss, value, h=1e-5):
-    """Centered differences of loss() with respect to every entry of the array `value`."""
-    grad = np.zeros_like(value)
-    for index in np.ndindex(value.shape):
-        old = value[index]
-        value[index] = old + h
-        plus = loss()
-        value[index] = old - h
-        minus = loss()
-        value[index] = old
-        grad[index] = (plus - minus) / (2 * h)
-    return grad
-
-
-def rel_error(a, b):
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
 def random_model(rng, n_x, n_a, n_y):
@@ -81,7 +64,7 @@ def test_lm_backward_matches_numerical_gradients(seed):
     a0 = 0.5 * rng.standard_normal((n_a, m))
     grads = lm_backward(lm_forward(X, Y, a0, params)[1])
     for name in params:
-        numeric = numerical_gradient(lambda: lm_forward(X, Y, a0, params)[0], params[name])
+        numeric = eval_numerical_gradient(lambda _: lm_forward(X, Y, a0, params)[0], params[name])
         assert rel_error(grads["d" + name], numeric) < 1e-6, name
 
 
@@ -93,13 +76,13 @@ def test_adder_backward_matches_numerical_gradients(seed):
     x, y = make_addition_data(m, 4, seed=seed)
     a0 = np.zeros((n_a, m))
 
-    def loss():
+    def loss(_):
         return adder_loss(adder_forward(x, a0, params)[0], y)[0]
 
     y_hat, cache = adder_forward(x, a0, params)
     grads = adder_backward(adder_loss(y_hat, y)[1], cache, params)
     for name in params:
-        assert rel_error(grads["d" + name], numerical_gradient(loss, params[name])) < 1e-6, name
+        assert rel_error(grads["d" + name], eval_numerical_gradient(loss, params[name])) < 1e-6, name
 
 
 def test_optimize_clips_and_descends():

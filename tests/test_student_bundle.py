@@ -5,7 +5,7 @@ import re
 import textwrap
 
 import pytest
-from conftest import nbgrader_cells, notebook
+from conftest import nbgrader_cells, notebook, solution_regions
 from nbclient import NotebookClient
 
 from course.build import COURSE, assignments
@@ -22,20 +22,6 @@ def statements(source):
         return set()
     kinds = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return)
     return {ast.unparse(node) for node in ast.walk(tree) if isinstance(node, kinds)}
-
-
-def solution_regions(source):
-    """The code between nbgrader's solution markers in a cell."""
-    regions, current = [], None
-    for line in source.splitlines():
-        if "BEGIN SOLUTION" in line:
-            current = []
-        elif "END SOLUTION" in line:
-            regions.append("\n".join(current))
-            current = None
-        elif current is not None:
-            current.append(line)
-    return regions
 
 
 def leaked(solution_code, release_code):

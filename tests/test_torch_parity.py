@@ -12,10 +12,9 @@ biases, b_ih and b_hh; we put our bias into b_ih and zero into b_hh, except for 
 candidate state, whose hidden bias bna sits inside r * (W_hn a_prev + b_hn) and maps to b_hn.
 """
 
-import os
-
 import numpy as np
 import pytest
+from conftest import optional_import
 
 from solutions.lstm_gru import (
     gru_backward,
@@ -38,14 +37,10 @@ from solutions.rnn_forward import (
     to_time_major,
 )
 
-if os.environ.get("CI") == "true":
-    import torch  # in CI a missing PyTorch is a failure, not a skip
-else:
-    torch = pytest.importorskip(
-        "torch",
-        reason="PyTorch is not installed: run `make test` with CI=true, or "
-        "`.venv/bin/pip install torch==2.13.0`, to run the PyTorch comparison",
-    )
+torch = optional_import(
+    "torch",
+    "run `make test` with CI=true, or `.venv/bin/pip install torch==2.13.0`, to run the PyTorch comparison",
+)
 
 TOL = 1e-10
 SEEDS = [0, 1, 2]
