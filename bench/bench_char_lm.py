@@ -23,8 +23,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as `make` sets it; before 
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT))
 from baselines.min_char_rnn import MinCharRNN  # noqa: E402
 
 from solutions.char_lm import build_vocabulary, encode, evaluate, make_streams, train_epoch  # noqa: E402

@@ -35,25 +35,16 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from bench_notebooks import solution_client  # noqa: E402
 from conftest import graded_exercises, one_wrong  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
+from grading_course import generated_course  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
 
+from autograder.scratch import COURSE_ID  # noqa: E402
 from course.build import COURSE, assignments  # noqa: E402
-from course.nbgrader_api import course_api, succeeded  # noqa: E402
 
 TARGET = 1.8
 ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "PYTHONWARNINGS": "ignore"}
-
-
-def make_course(folder, names):
-    folder.mkdir(parents=True)
-    shutil.copy(COURSE / "nbgrader_config.py", folder)
-    api = course_api(folder)
-    for name in names:
-        shutil.copytree(COURSE / "source" / name, folder / "source" / name)
-        succeeded(api.generate_assignment(name, force=True), f"generate_assignment {name}")
-    return folder
 
 
 def submissions(name, count):
@@ -113,7 +104,7 @@ def project(course, workers=0, feedback=False):
 def scores(course):
     """(student, assignment) -> total auto score, from the course gradebook."""
     found = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "rnn-from-scratch") as gradebook:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
         for assignment in gradebook.assignments:
             for submission in assignment.submissions:
                 found[(submission.student.id, assignment.name)] = round(submission.score, 6)
@@ -122,22 +113,14 @@ def scores(course):
 
 def execution_seconds(name):
     """(kernel start and numpy import, the notebook's own execution) in a plain kernel, seconds."""
-    path = COURSE / "source" / name / f"{name}.ipynb"
-    nb = nbformat.read(path, as_version=4)
+    client = solution_client(name, allow_errors=True)
     env = {**ENV, "NBGRADER_EXECUTION": "autograde"}
-    client = NotebookClient(
-        nb,
-        timeout=600,
-        allow_errors=True,
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        resources={"metadata": {"path": str(path.parent)}},
-    )
     start = time.perf_counter()
     with client.setup_kernel(env=env):
         client.execute_cell(nbformat.v4.new_code_cell("import numpy"), 0)
         kernel = time.perf_counter() - start
         start = time.perf_counter()
-        for index, cell in enumerate(nb.cells):
+        for index, cell in enumerate(client.nb.cells):
             client.execute_cell(cell, index)
         own = time.perf_counter() - start
     return kernel, own
@@ -147,9 +130,10 @@ def per_notebook(folder, names, sample):
     """Serial grading time per notebook: plain nbgrader autograde and the project's command."""
     rows = []
     for name in names:
-        kernel, own = min(execution_seconds(name) for _ in range(2))
-        plain_course = make_course(folder / f"plain-{name}", [name])
-        ours_course = make_course(folder / f"ours-{name}", [name])
+        runs = [execution_seconds(name) for _ in range(2)]
+        kernel, own = (min(part) for part in zip(*runs, strict=True))
+        plain_course, _ = generated_course(folder / f"plain-{name}", [name])
+        ours_course, _ = generated_course(folder / f"ours-{name}", [name])
         for course in (plain_course, ours_course):
             for index in range(sample):
                 target = course / "submitted" / f"s{index + 1:03d}" / name
@@ -157,9 +141,7 @@ def per_notebook(folder, names, sample):
                 shutil.copy(COURSE / "source" / name / f"{name}.ipynb", target)
         startup = timed([sys.executable, "-m", "nbgrader", "--version"], plain_course)
         plain = (baseline(plain_course, [name]) - startup) / sample
-        command = [sys.executable, "-m", "autograder.grade", "grade", ours_course / "submitted"]
-        command += ["--course", ours_course, "--workers", "1", "--quiet", "--no-feedback"]
-        timed(command, ROOT)
+        project(ours_course, workers=1)
         state = (ours_course / "autograded" / ".grading-state.json").read_text()
         seconds = [entry["seconds"] for entry in json.loads(state).values()]
         ours = sum(seconds) / len(seconds)
@@ -183,7 +165,7 @@ def main(argv=None):
         folder = Path(scratch)
         total = args.submissions * len(names)
         print(f"{args.submissions} submissions x {len(names)} assignments = {total} notebooks; {cores} cores")
-        plain_course = make_course(folder / "plain", names)
+        plain_course, _ = generated_course(folder / "plain", names)
         place(plain_course, names, args.submissions)
         ours_course = folder / "ours"
         shutil.copytree(plain_course, ours_course)

@@ -18,19 +18,24 @@ from course.build import COURSE, assignments
 FULL_BUDGET = {"07": 90, "08": 90}
 
 
-def run_seconds(name, grading):
+def solution_client(name, **options):
+    """A NotebookClient on a fresh copy of a solution notebook (client.nb), run in its folder,
+    with a quiet kernel; options are NotebookClient's, added or overriding the defaults."""
     path = COURSE / "source" / name / f"{name}.ipynb"
-    nb = nbformat.read(path, as_version=4)
+    defaults = {
+        "timeout": 600,
+        "extra_arguments": ["--IPKernelApp.log_level=ERROR"],
+        "resources": {"metadata": {"path": str(path.parent)}},
+    }
+    return NotebookClient(nbformat.read(path, as_version=4), **{**defaults, **options})
+
+
+def run_seconds(name, grading):
+    client = solution_client(name)
     env = {k: v for k, v in os.environ.items() if k != "NBGRADER_EXECUTION"}
     if grading:
         env["NBGRADER_EXECUTION"] = "autograde"
     start = time.perf_counter()
-    client = NotebookClient(
-        nb,
-        timeout=600,
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        resources={"metadata": {"path": str(path.parent)}},
-    )
     client.execute(env=env)
     return time.perf_counter() - start
 
