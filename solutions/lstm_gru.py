@@ -9,19 +9,7 @@ one-to-one onto torch.nn.GRU.
 import numpy as np
 
 from solutions.rnn_forward import softmax
-
-
-def sigmoid(z):
-    """Logistic sigmoid 1 / (1 + exp(-z)), computed without overflow for any z.
-
-    Inputs:
-    - z: array of any shape.
-
-    Returns:
-    - s: array of the same shape and dtype as z, values in [0, 1].
-    """
-    # 0.5 * (1 + tanh(z / 2)) is the same function and never overflows, whatever the sign of z.
-    return 0.5 * (1 + np.tanh(0.5 * z))
+from solutions.spiral_activations import sigmoid
 
 
 def init_lstm_parameters(n_x, n_a, n_y, seed=0, dtype=np.float64):

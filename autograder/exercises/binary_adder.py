@@ -5,6 +5,7 @@ from copy import deepcopy
 import numpy as np
 
 from autograder.checking import Case, exercise, mistake, output_problem
+from autograder.exercises.rnn_backward import COURSE_FUNCTIONS as RNN_FUNCTIONS
 from solutions import binary_adder as ref
 from solutions import rnn_backward as ref05
 from solutions import rnn_forward as ref04
@@ -13,15 +14,8 @@ from solutions import spiral_activations as ref01
 # What the student's functions may call: every course function, answered by the reference, so
 # that a mistake in one exercise (or in a carried-over function) costs that exercise's points only.
 COURSE_FUNCTIONS = {
+    **RNN_FUNCTIONS,
     "sigmoid": ref01.sigmoid,
-    "softmax": ref04.softmax,
-    "rnn_cell_forward": ref04.rnn_cell_forward,
-    "rnn_forward": ref04.rnn_forward,
-    "init_rnn_parameters": ref04.init_rnn_parameters,
-    "rnn_cell_backward": ref05.rnn_cell_backward,
-    "rnn_backward": ref05.rnn_backward,
-    "clip": ref05.clip,
-    "clip_by_norm": ref05.clip_by_norm,
     "make_addition_data": ref.make_addition_data,
     "adder_forward": ref.adder_forward,
     "adder_loss": ref.adder_loss,

@@ -5,6 +5,7 @@ from copy import deepcopy
 import numpy as np
 
 from autograder.checking import Case, exercise, mistake, output_problem
+from autograder.exercises.rnn_backward import COURSE_FUNCTIONS as RNN_FUNCTIONS
 from solutions import char_lm as ref
 from solutions import rnn_backward as ref05
 from solutions import rnn_forward as ref04
@@ -12,14 +13,7 @@ from solutions import rnn_forward as ref04
 # What the student's functions may call: every course function, answered by the reference, so
 # that a mistake in one exercise (or in a carried-over function) costs that exercise's points only.
 COURSE_FUNCTIONS = {
-    "softmax": ref04.softmax,
-    "rnn_cell_forward": ref04.rnn_cell_forward,
-    "rnn_forward": ref04.rnn_forward,
-    "init_rnn_parameters": ref04.init_rnn_parameters,
-    "rnn_cell_backward": ref05.rnn_cell_backward,
-    "rnn_backward": ref05.rnn_backward,
-    "clip": ref05.clip,
-    "clip_by_norm": ref05.clip_by_norm,
+    **RNN_FUNCTIONS,
     "build_vocabulary": ref.build_vocabulary,
     "encode": ref.encode,
     "one_hot": ref.one_hot,
@@ -34,9 +28,8 @@ COURSE_FUNCTIONS = {
 LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ .,!?\n"))
 
 
-def random_text(rng, length, alphabet=None):
-    alphabet = LETTERS if alphabet is None else alphabet
-    return "".join(rng.choice(alphabet, size=length))
+def random_text(rng, length):
+    return "".join(rng.choice(LETTERS, size=length))
 
 
 def random_model(rng, vocab_size, n_a, scale=0.5):
@@ -55,18 +48,6 @@ def random_batch(rng, vocab_size, m, T):
     X = ref.one_hot(rng.integers(0, vocab_size, size=(m, T)), vocab_size)
     Y = rng.integers(0, vocab_size, size=(m, T))
     return X, Y
-
-
-def rnn_states(X, a0, p):
-    """Hidden states (n_a, m, T) and softmax outputs (n_y, m, T) of the RNN (for the mistakes)."""
-    a, y, a_t = [], [], a0
-    for t in range(X.shape[2]):
-        a_t = np.tanh(p["Wax"] @ X[:, :, t] + p["Waa"] @ a_t + p["ba"])
-        z = p["Wya"] @ a_t + p["by"]
-        e = np.exp(z - z.max(axis=0))
-        a.append(a_t)
-        y.append(e / e.sum(axis=0))
-    return np.stack(a, axis=2), np.stack(y, axis=2)
 
 
 # ---------------------------------------------------------------- build_vocabulary
@@ -315,19 +296,9 @@ def output_layer_gradients(cache, scale):
 
 
 def through_time(da, rnn_caches):
-    """dWax, dWaa, dba of backpropagation through time (self-contained, for the mistakes)."""
-    cache_list, x = rnn_caches
-    p = cache_list[0][3]
-    dWax, dWaa, dba = np.zeros_like(p["Wax"]), np.zeros_like(p["Waa"]), np.zeros_like(p["ba"])
-    carried = np.zeros_like(da[:, :, 0])
-    for t in reversed(range(da.shape[2])):
-        a_next, a_prev, xt, _ = cache_list[t]
-        dtanh = (da[:, :, t] + carried) * (1 - a_next**2)
-        dWax += dtanh @ xt.T
-        dWaa += dtanh @ a_prev.T
-        dba += dtanh.sum(axis=1, keepdims=True)
-        carried = p["Waa"].T @ dtanh
-    return dWax, dWaa, dba
+    """dWax, dWaa, dba of backpropagation through time (for the mistakes)."""
+    gradients = ref05.rnn_backward(da, rnn_caches)
+    return gradients["dWax"], gradients["dWaa"], gradients["dba"]
 
 
 @mistake(
@@ -579,7 +550,7 @@ def evaluate_mean_of_means(inputs, targets, parameters, seq_length):
     for start in range(0, L, seq_length):
         X = np.moveaxis(np.eye(vocab_size)[inputs[:, start : start + seq_length]], 2, 0)
         Y = targets[:, start : start + seq_length]
-        a, y_pred = rnn_states(X, a_prev, parameters)
+        a, y_pred, _ = ref04.rnn_forward(X, a_prev, parameters)
         p = y_pred[Y, np.arange(m)[:, None], np.arange(Y.shape[1])[None, :]]
         losses.append(-np.mean(np.log(p)))
         a_prev = a[:, :, -1]

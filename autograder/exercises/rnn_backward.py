@@ -19,7 +19,6 @@ COURSE_FUNCTIONS = {
     "clip": ref.clip,
     "clip_by_norm": ref.clip_by_norm,
 }
-GRADIENT_NAMES = ("dWax", "dWaa", "dba", "dWya", "dby")
 
 
 # ---------------------------------------------------------------- rnn_cell_backward
