@@ -2,37 +2,54 @@
 
 import numpy as np
 import pytest
+from gradcheck import assert_gradient_close, away_from_kinks
 
-from solutions.softmax_classifier import (
-    eval_numerical_gradient,
-    l2_penalty,
-    rel_error,
-    softmax_loss,
-)
+from solutions.softmax_classifier import eval_numerical_gradient, l2_penalty, softmax_loss
 from solutions.spiral_activations import make_spiral, relu, sigmoid, tanh_grad
 from solutions.three_layer_net import backward, forward, init_params, predict, train
 
-rng = np.random.default_rng(0)
+# Numerical results: CI runs these on both numpy code paths (see the Makefile).
+pytestmark = pytest.mark.numerical
+
+# The gradient checks below passed for seeds 0-199 on AVX-512 and, with
+# NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR", on the AVX2 code path; a few stay here.
+SEEDS = [0, 1, 2]
 
 
-def test_softmax_loss_gradient():
+@pytest.mark.parametrize("seed", SEEDS)
+def test_softmax_loss_gradient(seed):
+    rng = np.random.default_rng(seed)
     scores, y = rng.standard_normal((7, 4)), rng.integers(0, 4, 7)
-    _, dscores = softmax_loss(scores, y)
+    loss, dscores = softmax_loss(scores, y)
     numerical = eval_numerical_gradient(lambda s: softmax_loss(s, y)[0], scores.copy())
-    assert rel_error(dscores, numerical) < 1e-7
+    assert_gradient_close(dscores, numerical, loss, "dscores")
 
 
-def test_l2_penalty_gradient():
-    W = rng.standard_normal((3, 5))
-    _, dW = l2_penalty(W, 0.3)
-    assert rel_error(dW, eval_numerical_gradient(lambda w: l2_penalty(w, 0.3)[0], W.copy())) < 1e-7
+@pytest.mark.parametrize("seed", SEEDS)
+def test_l2_penalty_gradient(seed):
+    W = np.random.default_rng(seed).standard_normal((3, 5))
+    penalty, dW = l2_penalty(W, 0.3)
+    numerical = eval_numerical_gradient(lambda w: l2_penalty(w, 0.3)[0], W.copy())
+    assert_gradient_close(dW, numerical, penalty, "dW")
 
 
+def perturbed_network(nonlinearity, rng, X):
+    """Small network parameters with non-zero biases; for ReLU, drawn until no hidden
+    pre-activation sits at a kink, where centred differences are not a gradient."""
+    while True:
+        params = init_params(D=2, H1=6, H2=5, K=3, seed=2)
+        params = {k: v + 0.1 * rng.standard_normal(v.shape) for k, v in params.items()}
+        z1 = X @ params["W1"] + params["b1"]
+        z2 = relu(z1) @ params["W2"] + params["b2"]
+        if nonlinearity != "relu" or away_from_kinks([z1, z2]):
+            return params
+
+
+@pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("nonlinearity", ["sigmoid", "relu"])
-def test_network_gradients(nonlinearity):
+def test_network_gradients(nonlinearity, seed):
     X, y = make_spiral(N=5, K=3, seed=1)
-    params = init_params(D=2, H1=6, H2=5, K=3, seed=2)
-    params = {k: v + 0.1 * rng.standard_normal(v.shape) for k, v in params.items()}  # nonzero biases
+    params = perturbed_network(nonlinearity, np.random.default_rng(seed), X)
     reg = 0.1
 
     def loss(_):
@@ -43,10 +60,11 @@ def test_network_gradients(nonlinearity):
     scores, cache = forward(X, params, nonlinearity)
     grads = backward(softmax_loss(scores, y)[1], cache, params, nonlinearity, reg)
     for name, value in params.items():
-        assert rel_error(grads[name], eval_numerical_gradient(loss, value)) < 1e-7, name
+        assert_gradient_close(grads[name], eval_numerical_gradient(loss, value), loss(None), name)
 
 
 def test_activations_are_stable_and_exact():
+    rng = np.random.default_rng(0)
     with np.errstate(all="raise"):
         assert np.array_equal(sigmoid(np.array([-1000.0, 1000.0])), [0.0, 1.0])
     x = rng.standard_normal(50)

@@ -42,6 +42,9 @@ torch = optional_import(
     "run `make test` with CI=true, or `.venv/bin/pip install torch==2.13.0`, to run the PyTorch comparison",
 )
 
+# Numerical results: CI runs these on both numpy code paths (see the Makefile).
+pytestmark = pytest.mark.numerical
+
 TOL = 1e-10
 SEEDS = [0, 1, 2]
 
