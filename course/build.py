@@ -1,10 +1,22 @@
 """Build the notebooks from the lessons: lessons/*.py -> source/*/*.ipynb -> release/*/*.ipynb.
 
-A lesson is a jupytext percent-format file carrying nbgrader cell metadata. Wherever a cell
-holds nothing but `from solutions.<module> import <names>` lines, the build puts the source
-of those reference functions in its place: in a solution cell, with each body between
-nbgrader's solution markers (so the release shows the signature, the docstring and a stub);
-in any other cell, as given code. nbgrader's generate_assignment then makes the release.
+A lesson is a jupytext percent-format file. Its graded cells carry one short marker each,
+which the build expands into nbgrader's cell metadata:
+
+    # %% exercise="NAME"                  the answer cell of exercise NAME (grade_id NAME);
+                                          it holds `from solutions.<module> import <function>`
+    # %% hidden_tests="NAME" points=N     its hidden-test cell (grade_id NAME_tests): an optional
+                                          comment, then the build adds `check("NAME", <function>)`
+    # %% solution="ID"                    an ungraded answer cell (work carried over, grade_id ID)
+
+NAME must be an exercise registered in autograder/exercises, marked once in the course. A
+markdown line `<!-- shared: KEY -->` is replaced by a paragraph that several lessons share
+(SHARED below), and every notebook ends with the same "Check your work" cell.
+
+Wherever a cell holds nothing but `from solutions.<module> import <names>` lines, the build
+puts the source of those reference functions in its place: in an answer cell, with each body
+between nbgrader's solution markers (so the release shows the signature, the docstring and a
+stub); in any other cell, as given code. nbgrader's generate_assignment then makes the release.
 
     python -m course.build [NAME ...]   write source/ and release/ (of the named assignments)
     python -m course.build --check      fail if the committed files differ from a fresh build
@@ -15,6 +27,7 @@ import ast
 import filecmp
 import importlib
 import inspect
+import re
 import shutil
 import sys
 import tempfile
@@ -24,6 +37,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from autograder.checking import EXERCISES, load_exercises
 from course.nbgrader_api import course_api, succeeded
 
 COURSE = Path(__file__).resolve().parent
@@ -79,6 +93,30 @@ def expand_cell(cell):
     cell.source = "\n\n\n".join(function_source(f, with_markers=is_solution) for f in functions)
 
 
+# Paragraphs that several lessons share: a markdown line `<!-- shared: KEY -->` becomes SHARED[KEY].
+HOW_TO_WORK = """\
+**How to work.** Each exercise is a function with its signature and docstring given. Replace
+the line `raise NotImplementedError(...)` with your code, run the cell, then run the visible
+tests below it. When your notebook is graded, hidden tests call each function on random
+inputs and compare it with a reference; their messages say what is wrong. Each one calls the
+course's own versions of the other functions, so a mistake in one function costs only that
+function's points."""
+
+SHARED = {"how_to_work": HOW_TO_WORK}
+SHARED_LINE = re.compile(r"^<!-- shared: (\S+) -->$", re.MULTILINE)
+
+
+def insert_shared(markdown, where):
+    """The markdown with each `<!-- shared: KEY -->` line replaced by SHARED[KEY]."""
+
+    def paragraph(match):
+        if match.group(1) not in SHARED:
+            raise LessonError(f"{where}: no shared paragraph {match.group(1)!r}; known: {', '.join(SHARED)}")
+        return SHARED[match.group(1)]
+
+    return SHARED_LINE.sub(paragraph, markdown)
+
+
 # The closing cell of every notebook: how a learner checks their work. (A release notebook
 # must not name the grading machinery, so it says what to do, not how it is done.)
 CHECK_YOUR_WORK = """\
@@ -101,6 +139,143 @@ def add_check_your_work(notebook):
     notebook.cells.append(cell)
 
 
+class LessonError(ValueError):
+    """A lesson that cannot be built; the message names the lesson and what to fix."""
+
+
+HIDDEN_TESTS = """\
+### BEGIN HIDDEN TESTS
+from autograder import check
+
+check("{name}", {function})
+### END HIDDEN TESTS"""
+
+
+def answer_metadata(grade_id):
+    """nbgrader's metadata of an answer cell (the student writes code here)."""
+    return {
+        "grade": False,
+        "grade_id": grade_id,
+        "locked": False,
+        "schema_version": 3,
+        "solution": True,
+        "task": False,
+    }
+
+
+def hidden_tests_metadata(name, points):
+    """nbgrader's metadata of the hidden-test cell of exercise `name`."""
+    return {
+        "grade": True,
+        "grade_id": f"{name}_tests",
+        "locked": True,
+        "points": points,
+        "schema_version": 3,
+        "solution": False,
+        "task": False,
+    }
+
+
+def registered_exercise(name, where):
+    if not EXERCISES:
+        load_exercises()
+    if name not in EXERCISES:
+        raise LessonError(
+            f"{where}: {name!r} is not an exercise registered in autograder/exercises; "
+            f"known: {', '.join(sorted(EXERCISES))}"
+        )
+    return EXERCISES[name]
+
+
+def expand_exercise(cell, name, where):
+    reference = registered_exercise(name, where).reference
+    wanted = [(reference.__module__, [reference.__name__])]
+    if solution_imports(cell.source) != wanted:
+        raise LessonError(
+            f"{where}: the answer cell of {name!r} must hold exactly "
+            f"`from {reference.__module__} import {reference.__name__}`, the reference registered for it"
+        )
+    cell.metadata["nbgrader"] = answer_metadata(name)
+
+
+def expand_hidden_tests(cell, name, points, where):
+    reference = registered_exercise(name, where).reference
+    if type(points) is not int or points < 1:
+        raise LessonError(
+            f"{where}: the hidden tests of {name!r} need points=N, a whole number >= 1, not {points!r}"
+        )
+    comment = cell.source.strip()
+    if any(not line.startswith("#") for line in comment.splitlines()):
+        raise LessonError(
+            f"{where}: the hidden-test cell of {name!r} may hold only comment lines; "
+            "the build writes its check() call"
+        )
+    body = HIDDEN_TESTS.format(name=name, function=reference.__name__)
+    cell.source = f"{comment}\n{body}" if comment else body
+    cell.metadata["nbgrader"] = hidden_tests_metadata(name, points)
+
+
+def expand_markers(notebook, lesson):
+    """Turn the cell markers of a lesson into nbgrader metadata and hidden-test cells, in place.
+
+    Raises LessonError for an unknown exercise, a hidden-test cell without its answer cell
+    before it (or the other way round), points that are not a whole number, or a cell that
+    spells out nbgrader metadata instead of using a marker.
+    """
+    answered, tested = [], []
+    for index, cell in enumerate(notebook.cells):
+        where = f"{lesson.name}, cell {index}"
+        meta = cell.metadata
+        if "nbgrader" in meta:
+            raise LessonError(
+                f"{where}: write a marker (exercise=, hidden_tests=, solution=), not nbgrader metadata"
+            )
+        if "exercise" in meta:
+            name = meta.pop("exercise")
+            expand_exercise(cell, name, where)
+            answered.append(name)
+        elif "hidden_tests" in meta:
+            name = meta.pop("hidden_tests")
+            if name not in answered or name in tested:
+                raise LessonError(
+                    f"{where}: hidden_tests={name!r} must follow its cell exercise={name!r}, once"
+                )
+            expand_hidden_tests(cell, name, meta.pop("points", None), where)
+            tested.append(name)
+        elif "solution" in meta:
+            cell.metadata["nbgrader"] = answer_metadata(meta.pop("solution"))
+        elif cell.cell_type == "markdown":
+            cell.source = insert_shared(cell.source, where)
+    untested = [name for name in answered if name not in tested]
+    if untested:
+        raise LessonError(f"{lesson.name}: exercise {', '.join(untested)} has no hidden_tests cell")
+
+
+def exercise_markers(course=COURSE):
+    """(exercise name, lesson name) of every `exercise=` marker of the course, in course order."""
+    pattern = re.compile(r'^# %%.*\bexercise="([^"]+)"', re.MULTILINE)
+    return [
+        (name, lesson)
+        for lesson in assignments(course)
+        for name in pattern.findall((course / "lessons" / f"{lesson}.py").read_text())
+    ]
+
+
+def check_each_exercise_marked_once(course=COURSE):
+    """Each registered exercise is marked in exactly one lesson, and each marked one is registered."""
+    if not EXERCISES:
+        load_exercises()
+    lessons = {}
+    for name, lesson in exercise_markers(course):
+        lessons.setdefault(name, []).append(lesson)
+    twice = {name: found for name, found in lessons.items() if len(found) > 1}
+    if twice:
+        raise LessonError(f"exercises marked in more than one cell: {twice}")
+    unmarked = sorted(set(EXERCISES) - set(lessons))
+    if unmarked:
+        raise LessonError(f"registered exercises that no lesson marks (exercise=...): {', '.join(unmarked)}")
+
+
 def render_source(lesson_path):
     """The source notebook (with solutions, no outputs) of one lesson file."""
     notebook = jupytext.read(lesson_path)
@@ -108,6 +283,7 @@ def render_source(lesson_path):
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     }
+    expand_markers(notebook, lesson_path)
     for index, cell in enumerate(notebook.cells):
         expand_cell(cell)
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -139,6 +315,7 @@ def build(course=COURSE, names=None):
         raise SystemExit(
             f"no lesson named {', '.join(sorted(unknown))}; known: {', '.join(assignments(course))}"
         )
+    check_each_exercise_marked_once(course)
     write_sources(course, names)
     generate_release(course, names)
 
@@ -177,12 +354,16 @@ def main(argv=None):
     parser.add_argument("names", nargs="*", help="assignments to build (default: all)")
     parser.add_argument("--check", action="store_true", help="fail if the generated files are stale")
     args = parser.parse_args(argv)
-    if not args.check:
-        build(names=args.names)
-        built = ", ".join(args.names or assignments())
-        print(f"Built {built} into {COURSE / 'source'} and {COURSE / 'release'}.")
-        return 0
-    stale = check()
+    try:
+        if not args.check:
+            build(names=args.names)
+            built = ", ".join(args.names or assignments())
+            print(f"Built {built} into {COURSE / 'source'} and {COURSE / 'release'}.")
+            return 0
+        stale = check()
+    except LessonError as error:
+        print(f"error in course/lessons: {error}", file=sys.stderr)
+        return 1
     for path in stale:
         print(f"out of date: {path}")
     if stale:

@@ -20,10 +20,7 @@
 # 2. the **activation functions** that let a network bend its decision boundary, together
 #    with their derivatives, which backpropagation will need in notebook 03.
 #
-# **How to work.** Each exercise is a function with its signature and docstring given. Replace
-# the line `raise NotImplementedError(...)` with your code, run the cell, then run the visible
-# tests below it. When your notebook is graded, hidden tests call each function on random inputs and
-# compare with a reference; their messages say what is wrong.
+# <!-- shared: how_to_work -->
 #
 # Conventions for Part I: data are **row-major**, one example per row, so `X` has shape `(N, D)`.
 
@@ -48,7 +45,7 @@ import numpy as np
 # noise from `rng = np.random.default_rng(seed)` with `rng.standard_normal(N)`, one class at a
 # time, so that the same seed always gives the same data.
 
-# %% nbgrader={"grade": false, "grade_id": "make_spiral", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="make_spiral"
 from solutions.spiral_activations import make_spiral
 
 # %%
@@ -62,13 +59,8 @@ assert np.allclose(radius[:100], np.linspace(0, 1, 100)), "the radius should go 
 assert np.array_equal(make_spiral(seed=0)[0], X), "the same seed should give the same data"
 print("make_spiral: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "make_spiral_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="make_spiral" points=2
 # Hidden tests check make_spiral on random sizes and seeds when the notebook is graded.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("make_spiral", make_spiral)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # Each colour is one class. No straight line separates them: the linear classifier of notebook 02
@@ -110,7 +102,7 @@ plt.show()
 # takes an array of any shape and returns a new float array of the same shape; none may change
 # its input.
 
-# %% nbgrader={"grade": false, "grade_id": "sigmoid", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="sigmoid"
 from solutions.spiral_activations import sigmoid
 
 # %%
@@ -120,15 +112,10 @@ print(s)
 assert np.allclose(s, [0.0, 0.26894142, 0.5, 0.73105858, 1.0]), "expected [0, 0.269, 0.5, 0.731, 1]"
 print("sigmoid: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "sigmoid_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="sigmoid" points=2
 # Hidden tests check sigmoid on random arrays and at +-1000 when the notebook is graded.
-### BEGIN HIDDEN TESTS
-from autograder import check
 
-check("sigmoid", sigmoid)
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": false, "grade_id": "sigmoid_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="sigmoid_grad"
 from solutions.spiral_activations import sigmoid_grad
 
 # %%
@@ -138,15 +125,10 @@ assert np.allclose(sigmoid_grad(np.array([0.5, 0.9, 0.99])), [0.25, 0.09, 0.0099
 )
 print("sigmoid_grad: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "sigmoid_grad_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="sigmoid_grad" points=1
 # Hidden tests check sigmoid_grad on random sigmoid outputs when the notebook is graded.
-### BEGIN HIDDEN TESTS
-from autograder import check
 
-check("sigmoid_grad", sigmoid_grad)
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": false, "grade_id": "relu", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="relu"
 from solutions.spiral_activations import relu
 
 # %%
@@ -156,15 +138,10 @@ assert np.array_equal(relu(x), [[0.0, 0.0], [0.5, 3.0]]), "relu should zero the 
 assert x[0, 0] == -2.0, "relu must not change its input"
 print("relu: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "relu_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="relu" points=1
 # Hidden tests check relu on random arrays when the notebook is graded.
-### BEGIN HIDDEN TESTS
-from autograder import check
 
-check("relu", relu)
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": false, "grade_id": "relu_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="relu_grad"
 from solutions.spiral_activations import relu_grad
 
 # %%
@@ -175,15 +152,10 @@ assert np.array_equal(relu_grad(np.array([0.0, 0.5, 3.0])), [0.0, 1.0, 1.0]), (
 assert relu_grad(np.array([1.0])).dtype == np.float64, "relu_grad should return floats, not booleans"
 print("relu_grad: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "relu_grad_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="relu_grad" points=1
 # Hidden tests check relu_grad on random ReLU outputs when the notebook is graded.
-### BEGIN HIDDEN TESTS
-from autograder import check
 
-check("relu_grad", relu_grad)
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": false, "grade_id": "tanh_grad", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="tanh_grad"
 from solutions.spiral_activations import tanh_grad
 
 # %%
@@ -192,13 +164,8 @@ print(tanh_grad(t))
 assert np.allclose(tanh_grad(t), [1.0, 0.41997434]), "tanh_grad(t) should be 1 - t**2"
 print("tanh_grad: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "tanh_grad_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="tanh_grad" points=1
 # Hidden tests check tanh_grad on random tanh outputs when the notebook is graded.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("tanh_grad", tanh_grad)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. Saturation, seen

@@ -26,10 +26,7 @@
 # Then we train the simplest classifier there is, a linear one, on the spiral data of notebook
 # 01 and see exactly why it fails.
 #
-# **How to work.** As in notebook 01: each exercise is a function with its signature and
-# docstring given. Replace `raise NotImplementedError()` with your code, run the cell, then run
-# the visible tests below it. Hidden tests check each function on random inputs when the
-# notebook is graded.
+# <!-- shared: how_to_work -->
 #
 # Shapes, as in all of Part I: `X` is `(N, D)`, one example per row; scores are `(N, K)`, one
 # row per example and one column per class; labels `y` are `(N,)`, integers in $[0, K)$.
@@ -45,7 +42,7 @@ import numpy as np
 # into the next cell, replacing the stub, and run it. It is not graded again here; the cell
 # after it checks that it still works.
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_make_spiral", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_make_spiral"
 from solutions.spiral_activations import make_spiral
 
 # %%
@@ -76,7 +73,7 @@ print("make_spiral works: X", X.shape, " y", y.shape)
 # each row (`axis=1`). `keepdims=True` keeps them as an `(N, 1)` column, which broadcasts
 # against the `(N, K)` scores the right way.
 
-# %% nbgrader={"grade": false, "grade_id": "softmax", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="softmax"
 from solutions.softmax_classifier import softmax
 
 # %%
@@ -93,13 +90,8 @@ assert np.allclose(big, probs[0]), "adding 1000 to every score of a row should n
 assert np.allclose(softmax(np.array([[5.0, 5.0]])), [[0.5, 0.5]]), "a single row (N=1) should work"
 print("softmax: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "softmax_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="softmax" points=2
 # Hidden tests check softmax on random scores, on scores near +-1000 and on a single row.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("softmax", softmax)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 2. The cross-entropy loss and its gradient
@@ -128,7 +120,7 @@ check("softmax", softmax)
 # $\log p_{ik} = s_{ik} - m_i - \log \sum_j e^{s_{ij} - m_i}$, no probability that rounds to 0
 # ever reaches `np.log`.)
 
-# %% nbgrader={"grade": false, "grade_id": "softmax_loss", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="softmax_loss"
 from solutions.softmax_classifier import softmax_loss
 
 # %%
@@ -150,13 +142,8 @@ loss, _ = softmax_loss(scores + 1000.0, np.array([0, 2]))
 assert np.isclose(loss, 1.4185398), "adding 1000 to every score should not change the loss"
 print("softmax_loss: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "softmax_loss_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="softmax_loss" points=2
 # Hidden tests check the loss and dscores on random scores and labels, near 1000 and with N=1.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("softmax_loss", softmax_loss)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. L2 regularisation
@@ -173,7 +160,7 @@ check("softmax_loss", softmax_loss)
 #
 # **Exercise 3.** Write `l2_penalty`, which returns both the penalty (a float) and its gradient.
 
-# %% nbgrader={"grade": false, "grade_id": "l2_penalty", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="l2_penalty"
 from solutions.softmax_classifier import l2_penalty
 
 # %%
@@ -185,13 +172,8 @@ assert np.allclose(dW, [[0.1, -0.2], [0.0, 0.3]]), "expected dW = reg * W"
 assert W[0, 1] == -2.0, "l2_penalty must not change W"
 print("l2_penalty: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "l2_penalty_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="l2_penalty" points=1
 # Hidden tests check the penalty and its gradient on random weights and strengths.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("l2_penalty", l2_penalty)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 4. Checking gradients numerically
@@ -220,7 +202,7 @@ check("l2_penalty", l2_penalty)
 #
 # **Exercise 5.** Write `rel_error(a, b)`, returning that largest relative error as a float.
 
-# %% nbgrader={"grade": false, "grade_id": "eval_numerical_gradient", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="eval_numerical_gradient"
 from solutions.softmax_classifier import eval_numerical_gradient
 
 # %%
@@ -237,15 +219,10 @@ assert np.isclose(eval_numerical_gradient(lambda v: np.sum(v**3), np.array([1.0]
 )
 print("eval_numerical_gradient: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "eval_numerical_gradient_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="eval_numerical_gradient" points=2
 # Hidden tests check the numerical gradient of random smooth functions, and that x is restored.
-### BEGIN HIDDEN TESTS
-from autograder import check
 
-check("eval_numerical_gradient", eval_numerical_gradient)
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": false, "grade_id": "rel_error", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="rel_error"
 from solutions.softmax_classifier import rel_error
 
 # %%
@@ -256,13 +233,8 @@ assert np.isclose(rel_error(np.array([1.0, 2.0]), np.array([1.0, 2.2])), 0.2 / 4
 assert rel_error(np.zeros(3), np.zeros(3)) == 0.0, "two zero arrays have relative error 0"
 print("rel_error: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "rel_error_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="rel_error" points=1
 # Hidden tests check rel_error on random arrays, including entries where both are zero.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("rel_error", rel_error)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Your gradients, checked

@@ -27,10 +27,7 @@
 # on its way back from the loss to the first layer, and training stalls. This is the
 # **vanishing gradient**, and it is the central difficulty of the recurrent networks of Part II.
 #
-# **How to work.** As before: replace `raise NotImplementedError()` with your code, run the
-# cell and the visible tests below it. Hidden tests check each function when the notebook is
-# graded; each one calls the course's own versions of the other functions, so a mistake in one
-# function costs only that function's points.
+# <!-- shared: how_to_work -->
 
 # %%
 import os
@@ -50,10 +47,10 @@ from tqdm.auto import tqdm
 # `eval_numerical_gradient` and `rel_error`. They are not graded again; the cell after them
 # checks that they work.
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_01", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_01"
 from solutions.spiral_activations import make_spiral, sigmoid, sigmoid_grad, relu, relu_grad
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_02", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_02"
 from solutions.softmax_classifier import softmax, softmax_loss, l2_penalty, eval_numerical_gradient, rel_error  # noqa: F401
 
 # %%
@@ -98,7 +95,7 @@ from solutions.three_layer_net import activation_functions  # noqa: F401
 # `rng = np.random.default_rng(seed)` in the order `W1`, `W2`, `W3`, so that a seed always gives
 # the same network.
 
-# %% nbgrader={"grade": false, "grade_id": "init_params", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="init_params"
 from solutions.three_layer_net import init_params
 
 # %%
@@ -116,13 +113,8 @@ assert np.array_equal(init_params(seed=0)["W3"], init_params(seed=0)["W3"]), (
 )
 print("init_params: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "init_params_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="init_params" points=1
 # Hidden tests check the keys, shapes, dtypes and statistics of the parameters, and the seed.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("init_params", init_params)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 2. The forward pass
@@ -141,7 +133,7 @@ check("init_params", init_params)
 #
 # **Exercise 2.** Write `forward`. Get the activation with `f, _ = activation_functions(nonlinearity)`.
 
-# %% nbgrader={"grade": false, "grade_id": "forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="forward"
 from solutions.three_layer_net import forward
 
 # %%
@@ -170,13 +162,8 @@ assert np.allclose(scores, [[1.939401, -0.498056, 0.570673], [1.783533, -0.25359
 )
 print("forward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "forward_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="forward" points=2
 # Hidden tests check the scores and the cache on random networks, with both nonlinearities.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("forward", forward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. Backpropagation
@@ -204,7 +191,7 @@ check("forward", forward)
 # layer 1 (whose input is $X$), and return the six gradients in a dict with the keys of
 # `params`. Get the derivative with `_, f_grad = activation_functions(nonlinearity)`.
 
-# %% nbgrader={"grade": false, "grade_id": "backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="backward"
 from solutions.three_layer_net import backward
 
 # %%
@@ -220,13 +207,8 @@ for name in tiny:
     )
 print("backward: shapes and the L2 term are right; the gradient check below tests the rest")
 
-# %% nbgrader={"grade": true, "grade_id": "backward_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="backward" points=3
 # Hidden tests check all six gradients on random networks, with both nonlinearities.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("backward", backward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Checking backpropagation numerically
@@ -294,7 +276,7 @@ print("backward matches the numerical gradient for both nonlinearities")
 # **Exercise 4.** Write `sgd_step`. It changes the arrays of `params` **in place** and returns
 # nothing: the caller's `params` must hold the new values afterwards.
 
-# %% nbgrader={"grade": false, "grade_id": "sgd_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="sgd_step"
 from solutions.three_layer_net import sgd_step
 
 # %%
@@ -308,13 +290,8 @@ assert np.allclose(p["W"], [[0.0, 3.0]]) and np.allclose(p["b"], [0.4]), (
 assert returned is None, "sgd_step should return None; it changes params in place"
 print("sgd_step: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "sgd_step_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="sgd_step" points=1
 # Hidden tests check the updated parameters for random gradients and step sizes.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("sgd_step", sgd_step)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 5. The training loop
@@ -341,7 +318,7 @@ from solutions.three_layer_net import gradient_magnitude  # noqa: F401
 # with the keys `"loss"`, `"W1"`, `"W2"` and `"W3"`, each a list with one number per iteration
 # (for `"W1"`, `gradient_magnitude(grads["W1"])`, and so on).
 
-# %% nbgrader={"grade": false, "grade_id": "train", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="train"
 from solutions.three_layer_net import train
 
 # %%
@@ -362,13 +339,8 @@ assert not np.array_equal(params["W1"], W1_before), "train should update params 
 assert history["loss"][-1] < 0.9 * history["loss"][0], "the loss should fall during training"
 print("train: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "train_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="train" points=2
 # Hidden tests check the trained parameters and the history on small random problems.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("train", train)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 6. Predictions
@@ -377,7 +349,7 @@ check("train", train)
 #
 # **Exercise 6.** Write `predict`.
 
-# %% nbgrader={"grade": false, "grade_id": "predict", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="predict"
 from solutions.three_layer_net import predict
 
 # %%
@@ -389,13 +361,8 @@ assert list(y_pred) == [0, 0], "the largest scores of the tiny network are in co
 print("training accuracy on the small spiral:", np.mean(predict(X_small, params, "relu") == y_small))
 print("predict: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "predict_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="predict" points=1
 # Hidden tests check the predictions of random networks, with both nonlinearities.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("predict", predict)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 7. Sigmoid against ReLU

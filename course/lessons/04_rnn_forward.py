@@ -31,10 +31,7 @@
 #
 # Notebook 05 then runs the computation backwards: backpropagation through time.
 #
-# **How to work.** As before: replace `raise NotImplementedError()` with your code, run the
-# cell and the visible tests below it. Hidden tests check each function when the notebook is
-# graded; each one calls the course's own versions of the other functions, so a mistake in one
-# function costs only that function's points.
+# <!-- shared: how_to_work -->
 
 # %%
 import matplotlib.pyplot as plt
@@ -171,7 +168,7 @@ print("word 0 read back from x[:, 0, :]:", "".join(alphabet[k] for k in x_words[
 #
 # **Exercise 1.** Write `softmax` for column vectors. It must not change its input.
 
-# %% nbgrader={"grade": false, "grade_id": "softmax_columns", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="softmax_columns"
 from solutions.rnn_forward import softmax
 
 # %%
@@ -188,13 +185,8 @@ assert np.allclose(probs[:, 2], [0.42231882, 0.42231882, 0.15536236]), (
 )
 print("softmax: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "softmax_columns_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="softmax_columns" points=1
 # Hidden tests check softmax on random scores, and on scores near +-1000 without warnings.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("softmax_columns", softmax)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. The parameters
@@ -239,7 +231,7 @@ print({name: value.shape for name, value in parameters.items()})
 #
 # **Exercise 2.** Write `rnn_cell_forward`, using your `softmax`.
 
-# %% nbgrader={"grade": false, "grade_id": "rnn_cell_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="rnn_cell_forward"
 from solutions.rnn_forward import rnn_cell_forward
 
 # %% [markdown]
@@ -291,13 +283,8 @@ assert np.array_equal(cache[1], a_prev_demo) and np.array_equal(cache[2], xt_dem
 assert isinstance(cache[3], dict) and set(cache[3]) == set(full), "cache[3] should be the parameters dict"
 print("rnn_cell_forward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "rnn_cell_forward_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="rnn_cell_forward" points=2
 # Hidden tests check a_next, yt_pred and the cache for random sizes and parameters.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("rnn_cell_forward", rnn_cell_forward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 5. The forward pass over a sequence
@@ -316,7 +303,7 @@ check("rnn_cell_forward", rnn_cell_forward)
 # **Exercise 3.** Write `rnn_forward`, using your `rnn_cell_forward`. Create `a` and `y_pred`
 # with the dtype of `x`.
 
-# %% nbgrader={"grade": false, "grade_id": "rnn_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="rnn_forward"
 from solutions.rnn_forward import rnn_forward
 
 # %%
@@ -346,13 +333,8 @@ print("on the two words: a", a.shape, "y_pred", y_pred.shape)
 assert np.allclose(y_pred.sum(axis=0), 1.0), "each y_pred[:, i, t] should sum to 1"
 print("rnn_forward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "rnn_forward_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="rnn_forward" points=2
 # Hidden tests check a, y_pred and the caches for random sizes, parameters and sequences.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("rnn_forward", rnn_forward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # The network is untrained, so its predictions are close to uniform guesses. Notebook 07 trains
@@ -392,7 +374,7 @@ plt.show()
 #
 # **Exercise 4.** Write `to_batch_first` and its inverse `to_time_major`.
 
-# %% nbgrader={"grade": false, "grade_id": "to_batch_first", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="to_batch_first"
 from solutions.rnn_forward import to_batch_first
 
 # %%
@@ -405,15 +387,10 @@ cube = np.arange(27.0).reshape(3, 3, 3)
 assert to_batch_first(cube)[0, 1, 2] == cube[2, 0, 1], "x_bf[i, t, k] should equal x[k, i, t]"
 print("to_batch_first: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "to_batch_first_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="to_batch_first" points=1
 # Hidden tests check the shape and values for random sequences.
-### BEGIN HIDDEN TESTS
-from autograder import check
 
-check("to_batch_first", to_batch_first)
-### END HIDDEN TESTS
-
-# %% nbgrader={"grade": false, "grade_id": "to_time_major", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="to_time_major"
 from solutions.rnn_forward import to_time_major
 
 # %%
@@ -424,13 +401,8 @@ assert np.array_equal(back, x_words), "to_time_major(to_batch_first(x)) should g
 assert to_time_major(cube)[2, 0, 1] == cube[0, 1, 2], "x[k, i, t] should equal x_bf[i, t, k]"
 print("to_time_major: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "to_time_major_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="to_time_major" points=1
 # Hidden tests check the shape and values for random sequences.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("to_time_major", to_time_major)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## Summary

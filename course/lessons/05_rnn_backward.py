@@ -28,10 +28,7 @@
 #
 # Both backward functions are checked against numerical gradients, as in notebooks 02 and 03.
 #
-# **How to work.** As before: replace `raise NotImplementedError()` with your code, run the
-# cell and the visible tests below it. Hidden tests check each function when the notebook is
-# graded; each one calls the course's own versions of the other functions, so a mistake in one
-# function costs only that function's points.
+# <!-- shared: how_to_work -->
 
 # %%
 import os
@@ -48,7 +45,7 @@ import numpy as np
 # below, replacing the stubs. They are not graded again; the cell after it checks that they
 # work.
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_04", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_04"
 from solutions.rnn_forward import softmax, rnn_cell_forward, rnn_forward
 
 # %%
@@ -107,7 +104,7 @@ from solutions.softmax_classifier import eval_numerical_gradient, rel_error  # n
 # **Exercise 1.** Write `rnn_cell_backward`. It returns a dict with the keys `dxt`, `da_prev`,
 # `dWax`, `dWaa` and `dba`.
 
-# %% nbgrader={"grade": false, "grade_id": "rnn_cell_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="rnn_cell_backward"
 from solutions.rnn_backward import rnn_cell_backward
 
 # %%
@@ -134,13 +131,8 @@ assert np.allclose(ones["dba"], np.sum(1 - a_next**2, axis=1, keepdims=True)), (
 )
 print("rnn_cell_backward: shapes, tanh derivative and dba are right; the gradient check below tests the rest")
 
-# %% nbgrader={"grade": true, "grade_id": "rnn_cell_backward_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="rnn_cell_backward" points=2
 # Hidden tests check the five gradients for random sizes, parameters and upstream gradients.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("rnn_cell_backward", rnn_cell_backward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Checking the cell numerically
@@ -200,7 +192,7 @@ print("rnn_cell_backward matches the numerical gradient")
 # `rnn_forward` returned: the tuple `(list of the T_x cell caches, x)`. It returns a dict with
 # the keys `dx`, `da0`, `dWax`, `dWaa` and `dba`.
 
-# %% nbgrader={"grade": false, "grade_id": "rnn_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="rnn_backward"
 from solutions.rnn_backward import rnn_backward
 
 # %%
@@ -237,13 +229,8 @@ assert np.allclose(one["dWaa"], single["dWaa"]) and np.allclose(one["da0"], sing
 )
 print("rnn_backward: shapes and the carried gradient are right; the gradient check below tests the rest")
 
-# %% nbgrader={"grade": true, "grade_id": "rnn_backward_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="rnn_backward" points=3
 # Hidden tests check the five gradients for random sizes, parameters and sequences.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("rnn_backward", rnn_backward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Checking BPTT numerically
@@ -307,7 +294,7 @@ print("rnn_backward matches the numerical gradient")
 # `rnn_cell_backward`. `norms[t]` is the norm of the gradient reaching `a[:, :, t]` (Python's
 # index $t$), so `norms[T_x - 1]` is the norm of the array of ones, $\sqrt{n_a m}$.
 
-# %% nbgrader={"grade": false, "grade_id": "gradient_norms_through_time", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="gradient_norms_through_time"
 from solutions.rnn_backward import gradient_norms_through_time
 
 # %%
@@ -328,13 +315,8 @@ assert np.allclose(norms, np.sqrt(n_a * m) * 0.5 ** np.arange(3, -1, -1)), (
 )
 print("gradient_norms_through_time: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "gradient_norms_through_time_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="gradient_norms_through_time" points=2
 # Hidden tests check the norms for random sizes, parameters and sequences.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("gradient_norms_through_time", gradient_norms_through_time)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # Now the experiment: one random $W_{aa}$, rescaled to four spectral radii, with inputs of size
@@ -406,7 +388,7 @@ for rho in radii:
 #
 # **Exercise 4.** Write `clip`.
 
-# %% nbgrader={"grade": false, "grade_id": "clip", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="clip"
 from solutions.rnn_backward import clip
 
 # %%
@@ -421,18 +403,13 @@ assert np.array_equal(clipped["db"], [[1.0], [-1.0]]), "db should become [[1], [
 assert g["dW"][0, 0] == -7.0 and g["db"][0, 0] == 12.0, "clip should not change its input"
 print("clip: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "clip_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="clip" points=1
 # Hidden tests check clip on random gradients and thresholds, and that the input is unchanged.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("clip", clip)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # **Exercise 5.** Write `clip_by_norm`.
 
-# %% nbgrader={"grade": false, "grade_id": "clip_by_norm", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="clip_by_norm"
 from solutions.rnn_backward import clip_by_norm
 
 # %%
@@ -456,13 +433,8 @@ assert np.allclose(per_array["dW"], [[2.7, 0.0]]), (
 assert g["dW"][0, 0] == 3.0 and g2["db"][0, 0] == 4.0, "clip_by_norm should not change its input"
 print("clip_by_norm: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "clip_by_norm_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="clip_by_norm" points=2
 # Hidden tests check clip_by_norm on random gradients, above and below max_norm, and that the input is unchanged.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("clip_by_norm", clip_by_norm)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # The picture shows the difference with a gradient of two entries, one per array. Clipping by

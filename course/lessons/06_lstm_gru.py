@@ -33,10 +33,7 @@
 # 4. the gradient-norm experiment of notebook 05, repeated for the LSTM and the GRU beside the RNN;
 # 5. optionally, a comparison with PyTorch's `nn.LSTM` and `nn.GRU`.
 #
-# **How to work.** As before: replace `raise NotImplementedError()` with your code, run the
-# cell and the visible tests below it. Hidden tests check each function when the notebook is
-# graded; each one calls the course's own versions of the other functions, so a mistake in one
-# function costs only that function's points.
+# <!-- shared: how_to_work -->
 #
 # **When the notebook is graded**, nbgrader sets the environment variable `NBGRADER_EXECUTION`;
 # the notebook then skips its two figures and the optional PyTorch comparison, so that grading
@@ -64,16 +61,16 @@ GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))  # set by nbgrader while it
 # notebook 05 `rnn_cell_backward`. They are not graded again; the cell after them checks that
 # they work.
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_01", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_01"
 from solutions.spiral_activations import sigmoid
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_02", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_02"
 from solutions.softmax_classifier import eval_numerical_gradient, rel_error
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_04", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_04"
 from solutions.rnn_forward import softmax, rnn_cell_forward, rnn_forward  # noqa: F401
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_05", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_05"
 from solutions.rnn_backward import rnn_cell_backward
 
 # %%
@@ -203,7 +200,7 @@ from solutions.lstm_gru import init_lstm_parameters  # noqa: F401
 # pass will need the values of the forward pass, so the cell returns a **cache**, the tuple
 # `(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)`, in this order.
 
-# %% nbgrader={"grade": false, "grade_id": "lstm_cell_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="lstm_cell_forward"
 from solutions.lstm_gru import lstm_cell_forward
 
 # %% [markdown]
@@ -273,13 +270,8 @@ assert np.allclose(cache[1], c_next) and np.allclose(cache[3], c_prev_demo), (
 assert np.all((cache[4] > 0) & (cache[4] < 1)), "cache[4] should be the forget gate ft, values in (0, 1)"
 print("lstm_cell_forward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "lstm_cell_forward_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="lstm_cell_forward" points=2
 # Hidden tests check a_next, c_next, yt_pred and the cache for random sizes and parameters.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("lstm_cell_forward", lstm_cell_forward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 2. The LSTM over a sequence
@@ -298,7 +290,7 @@ check("lstm_cell_forward", lstm_cell_forward)
 # `(list of the T_x cell caches, x)`. A loop over the time steps that calls `lstm_cell_forward`
 # is all it takes; the docstring describes a faster arrangement, which is optional.
 
-# %% nbgrader={"grade": false, "grade_id": "lstm_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="lstm_forward"
 from solutions.lstm_gru import lstm_forward
 
 # %%
@@ -329,13 +321,8 @@ assert isinstance(caches, tuple) and len(caches) == 2 and len(caches[0]) == T_x,
 )
 print("lstm_forward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "lstm_forward_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="lstm_forward" points=2
 # Hidden tests check a, y, c and the caches for random sizes, parameters and sequences.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("lstm_forward", lstm_forward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. The LSTM backward pass, one step
@@ -378,7 +365,7 @@ check("lstm_forward", lstm_forward)
 # **Exercise 3.** Write `lstm_cell_backward`. It returns a dict with the keys `dxt`,
 # `da_prev`, `dc_prev`, `dWf`, `dWi`, `dWc`, `dWo`, `dbf`, `dbi`, `dbc` and `dbo`.
 
-# %% nbgrader={"grade": false, "grade_id": "lstm_cell_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="lstm_cell_backward"
 from solutions.lstm_gru import lstm_cell_backward
 
 # %% [markdown]
@@ -432,13 +419,8 @@ assert errors[worst] < 1e-6, (
 )
 print("lstm_cell_backward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "lstm_cell_backward_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="lstm_cell_backward" points=3
 # Hidden tests check every gradient for random sizes, parameters and upstream gradients.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("lstm_cell_backward", lstm_cell_backward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 4. Backpropagation through time for the LSTM
@@ -456,7 +438,7 @@ check("lstm_cell_backward", lstm_cell_backward)
 # **Exercise 4.** Write `lstm_backward`, using your `lstm_cell_backward`. A loop over the steps
 # in reverse is all it takes; the faster arrangement the docstring describes is optional.
 
-# %% nbgrader={"grade": false, "grade_id": "lstm_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="lstm_backward"
 from solutions.lstm_gru import lstm_backward
 
 # %% [markdown]
@@ -491,13 +473,8 @@ assert errors[worst] < 1e-6, (
 )
 print("lstm_backward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "lstm_backward_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="lstm_backward" points=3
 # Hidden tests check every gradient for random sizes, sequences and upstream gradients.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("lstm_backward", lstm_backward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 5. The GRU cell
@@ -531,7 +508,7 @@ from solutions.lstm_gru import init_gru_parameters  # noqa: F401
 # **Exercise 5.** Write `gru_cell_forward`. Its cache is the tuple
 # `(a_next, a_prev, xt, r, z, n, hn, parameters)`.
 
-# %% nbgrader={"grade": false, "grade_id": "gru_cell_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="gru_cell_forward"
 from solutions.lstm_gru import gru_cell_forward
 
 # %%
@@ -576,13 +553,8 @@ assert np.allclose(cache[6], gru_demo["Wna"] @ a_prev_demo + gru_demo["bna"]), (
 )
 print("gru_cell_forward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "gru_cell_forward_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="gru_cell_forward" points=2
 # Hidden tests check a_next, yt_pred and the cache for random sizes and parameters.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("gru_cell_forward", gru_cell_forward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 6. The GRU over a sequence
@@ -592,7 +564,7 @@ check("gru_cell_forward", gru_cell_forward)
 # `(list of the T_x cell caches, x)`. (Its signature and outputs are those of `rnn_forward`,
 # so a GRU can replace an RNN anywhere.)
 
-# %% nbgrader={"grade": false, "grade_id": "gru_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="gru_forward"
 from solutions.lstm_gru import gru_forward
 
 # %%
@@ -612,13 +584,8 @@ assert isinstance(caches, tuple) and len(caches) == 2 and len(caches[0]) == T_x,
 )
 print("gru_forward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "gru_forward_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="gru_forward" points=1
 # Hidden tests check a, y_pred and the caches for random sizes, parameters and sequences.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("gru_forward", gru_forward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 7. The GRU backward pass, one step
@@ -655,7 +622,7 @@ check("gru_forward", gru_forward)
 # **Exercise 7.** Write `gru_cell_backward`. It returns a dict with the keys `dxt`, `da_prev`,
 # `dWr`, `dbr`, `dWz`, `dbz`, `dWnx`, `dbnx`, `dWna` and `dbna`.
 
-# %% nbgrader={"grade": false, "grade_id": "gru_cell_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="gru_cell_backward"
 from solutions.lstm_gru import gru_cell_backward
 
 # %%
@@ -692,13 +659,8 @@ assert errors[worst] < 1e-6, (
 )
 print("gru_cell_backward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "gru_cell_backward_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="gru_cell_backward" points=3
 # Hidden tests check every gradient for random sizes, parameters and upstream gradients.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("gru_cell_backward", gru_cell_backward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 8. Backpropagation through time for the GRU
@@ -710,7 +672,7 @@ check("gru_cell_backward", gru_cell_backward)
 # **Exercise 8.** Write `gru_backward`, using your `gru_cell_backward`. It returns a dict with
 # the keys `dx`, `da0`, `dWr`, `dbr`, `dWz`, `dbz`, `dWnx`, `dbnx`, `dWna` and `dbna`.
 
-# %% nbgrader={"grade": false, "grade_id": "gru_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="gru_backward"
 from solutions.lstm_gru import gru_backward
 
 
@@ -737,13 +699,8 @@ assert errors[worst] < 1e-6, (
 )
 print("gru_backward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "gru_backward_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="gru_backward" points=3
 # Hidden tests check every gradient for random sizes, sequences and upstream gradients.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("gru_backward", gru_backward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 9. Does the gradient survive? RNN, LSTM and GRU side by side

@@ -31,10 +31,7 @@
 # one-hot vectors; cutting the text into parallel streams; the loss and its gradient; a training
 # step; an epoch of training; validation perplexity; sampling at different temperatures.
 #
-# **How to work.** As before: replace `raise NotImplementedError()` with your code, run the
-# cell and the visible tests below it. Hidden tests check each function when the notebook is
-# graded; each one calls the course's own versions of the other functions, so a mistake in one
-# function costs only that function's points.
+# <!-- shared: how_to_work -->
 
 # %%
 import os
@@ -53,10 +50,10 @@ from tqdm.auto import tqdm
 # `rnn_cell_backward`, `rnn_backward` and `clip_by_norm`. They are not graded again; the cell
 # after them checks that they work.
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_04", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_04"
 from solutions.rnn_forward import softmax, rnn_cell_forward, rnn_forward
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_05", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_05"
 from solutions.rnn_backward import rnn_cell_backward, rnn_backward, clip_by_norm
 
 # %% [markdown]
@@ -105,7 +102,7 @@ print("".join(text.splitlines(keepends=True)[:5]))
 # **Exercise 1.** Write `build_vocabulary`: the sorted list of the distinct characters, `chars`,
 # and the dict `char_to_ix` that maps each character to its position in `chars`.
 
-# %% nbgrader={"grade": false, "grade_id": "build_vocabulary", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="build_vocabulary"
 from solutions.char_lm import build_vocabulary
 
 # %%
@@ -122,13 +119,8 @@ vocab_size = len(chars)
 print(f"The corpus has {vocab_size} distinct characters: {''.join(chars)!r}")
 print("build_vocabulary: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "build_vocabulary_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="build_vocabulary" points=1
 # Hidden tests check the vocabulary of random texts.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("build_vocabulary", build_vocabulary)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. Characters as indices and as one-hot vectors
@@ -141,7 +133,7 @@ check("build_vocabulary", build_vocabulary)
 # **Exercise 2.** Write `encode`: the indices of the characters of a text, as a numpy array of
 # integers. A character that is not in the vocabulary should raise a `ValueError` that names it.
 
-# %% nbgrader={"grade": false, "grade_id": "encode", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="encode"
 from solutions.char_lm import encode
 
 # %%
@@ -156,13 +148,8 @@ else:
     raise AssertionError("encode should raise ValueError for 'p', which is not in the vocabulary")
 print("encode: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "encode_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="encode" points=1
 # Hidden tests check the indices of random texts.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("encode", encode)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # A batch holds $m$ sequences of $T$ characters, an integer array of shape $(m, T)$. In the
@@ -174,7 +161,7 @@ check("encode", encode)
 # **Exercise 3.** Write `one_hot`. Make the result of the requested `dtype` (training runs in
 # float32, see section 7).
 
-# %% nbgrader={"grade": false, "grade_id": "one_hot", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="one_hot"
 from solutions.char_lm import one_hot
 
 # %%
@@ -188,13 +175,8 @@ assert one_hot(np.zeros((1, 1), dtype=int), 2, dtype=np.float32).dtype == np.flo
 )
 print("one_hot: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "one_hot_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="one_hot" points=1
 # Hidden tests check random batches, sizes and dtypes.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("one_hot", one_hot)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 4. Parallel streams, and a validation set
@@ -216,7 +198,7 @@ check("one_hot", one_hot)
 #
 # **Exercise 4.** Write `make_streams`.
 
-# %% nbgrader={"grade": false, "grade_id": "make_streams", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="make_streams"
 from solutions.char_lm import make_streams
 
 # %%
@@ -229,13 +211,8 @@ assert np.array_equal(inputs_small, [[0, 1, 2], [3, 4, 5], [6, 7, 8]]), (
 assert np.array_equal(targets_small, inputs_small + 1), "each target is the character after its input"
 print("make_streams: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "make_streams_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="make_streams" points=1
 # Hidden tests check random texts and numbers of streams.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("make_streams", make_streams)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # To know whether the model learns the language or just memorises its training text, we keep
@@ -270,7 +247,7 @@ print(f"validation: {len(ix) - cut:,} characters in streams of shape {valid_inpu
 # `rows = np.arange(m)[:, None]` and `cols = np.arange(T)[None, :]` picks the $(m, T)$ entries
 # $\hat y_t[Y[i, t], i]$ in one go.)
 
-# %% nbgrader={"grade": false, "grade_id": "lm_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="lm_forward"
 from solutions.char_lm import lm_forward
 
 # %%
@@ -292,13 +269,8 @@ expected_tiny = -np.mean(np.log([y_pred_tiny[Y_tiny[i, t], i, t] for i in range(
 assert np.isclose(loss_tiny, expected_tiny), "the loss should use the probability of the TARGET Y[i, t]"
 print("lm_forward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "lm_forward_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="lm_forward" points=2
 # Hidden tests check the loss and the cache on random models and batches.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("lm_forward", lm_forward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # The gradient of the cross-entropy with respect to the scores $z_t = W_{ya} a_t + b_y$ is the
@@ -319,7 +291,7 @@ check("lm_forward", lm_forward)
 # **Exercise 6.** Write `lm_backward`. Return the five gradients in a dict with the keys
 # `dWax`, `dWaa`, `dWya`, `dba`, `dby`.
 
-# %% nbgrader={"grade": false, "grade_id": "lm_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="lm_backward"
 from solutions.char_lm import lm_backward
 
 # %%
@@ -333,13 +305,8 @@ assert np.isclose(grads_tiny["dby"].sum(), 0.0), (
 )
 print("lm_backward: shapes are right; the gradient check below tests the values")
 
-# %% nbgrader={"grade": true, "grade_id": "lm_backward_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="lm_backward" points=3
 # Hidden tests check the five gradients on random models and batches.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("lm_backward", lm_backward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ### Checking the gradient numerically
@@ -400,7 +367,7 @@ print("lm_backward matches the numerical gradient")
 # returns the loss (before the step), the clipped gradients and the last hidden state of the
 # batch, `a[:, :, -1]`, which the next batch starts from.
 
-# %% nbgrader={"grade": false, "grade_id": "optimize", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="optimize"
 from solutions.char_lm import optimize
 
 # %%
@@ -421,13 +388,8 @@ print(f"loss after the step: {loss_after:.4f}")
 assert loss_after < loss_before, "the step should lower the loss: are the parameters updated in place?"
 print("optimize: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "optimize_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="optimize" points=2
 # Hidden tests check the updated parameters, the loss, the gradients and the last hidden state.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("optimize", optimize)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 7. An epoch of training
@@ -442,7 +404,7 @@ check("optimize", optimize)
 #
 # **Exercise 8.** Write `train_epoch`. It returns the list of the batches' losses.
 
-# %% nbgrader={"grade": false, "grade_id": "train_epoch", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="train_epoch"
 from solutions.char_lm import train_epoch
 
 # %%
@@ -455,13 +417,8 @@ assert np.isclose(losses_small[0], np.log(vocab_size), atol=0.1), (
 )
 print("train_epoch: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "train_epoch_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="train_epoch" points=2
 # Hidden tests check the trained parameters and the losses on small random texts.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("train_epoch", train_epoch)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 8. Validation loss and perplexity
@@ -477,7 +434,7 @@ check("train_epoch", train_epoch)
 #
 # **Exercise 9.** Write `evaluate`.
 
-# %% nbgrader={"grade": false, "grade_id": "evaluate", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="evaluate"
 from solutions.char_lm import evaluate
 
 # %%
@@ -492,13 +449,8 @@ assert all(np.array_equal(epoch_params[n], params_before[n]) for n in epoch_para
 )
 print("evaluate: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "evaluate_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="evaluate" points=2
 # Hidden tests check the loss on random models and texts, with a shorter last chunk.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("evaluate", evaluate)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 9. Training
@@ -595,7 +547,7 @@ plt.show()
 # **Exercise 10.** Write `sample`. It returns the indices of the generated characters (not those
 # of the prompt).
 
-# %% nbgrader={"grade": false, "grade_id": "sample", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="sample"
 from solutions.char_lm import sample
 
 # %%
@@ -620,13 +572,8 @@ assert np.array_equal(draws, sample(tiny_params, tiny_vocab, 0, 1.0, "a", 12)), 
 )
 print("sample: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "sample_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="sample" points=2
 # Hidden tests replay your draws with seeded generators, at temperatures 0, 0.5, 1 and 2.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("sample", sample)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # Here is what the trained model writes at three temperatures, after the prompt of a sentence

@@ -26,10 +26,7 @@
 # And because the same weights are applied at every step, a network trained on 8-bit numbers
 # can add numbers of any length. We will see whether it does.
 #
-# **How to work.** As before: replace `raise NotImplementedError()` with your code, run the
-# cell and the visible tests below it. Hidden tests check each function when the notebook is
-# graded; each one calls the course's own versions of the other functions, so a mistake in one
-# function costs only that function's points.
+# <!-- shared: how_to_work -->
 
 # %%
 import os
@@ -48,13 +45,13 @@ from tqdm.auto import tqdm
 # `rnn_forward`; from notebook 05 `rnn_cell_backward`, `rnn_backward` and `clip_by_norm`.
 # They are not graded again; the cell after them checks that they work.
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_01", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_01"
 from solutions.spiral_activations import sigmoid
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_04", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_04"
 from solutions.rnn_forward import softmax, rnn_cell_forward, rnn_forward
 
-# %% nbgrader={"grade": false, "grade_id": "carried_over_05", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% solution="carried_over_05"
 from solutions.rnn_backward import rnn_cell_backward, rnn_backward, clip_by_norm
 
 # %% [markdown]
@@ -95,7 +92,7 @@ print("The functions from notebooks 01, 04 and 05 work.")
 # **Exercise 1.** Write `make_addition_data`. Draw both numbers of every pair uniformly from
 # $[0, 2^n)$, with `rng.integers` of `rng = np.random.default_rng(seed)`.
 
-# %% nbgrader={"grade": false, "grade_id": "make_addition_data", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="make_addition_data"
 from solutions.binary_adder import make_addition_data
 
 # %%
@@ -111,13 +108,8 @@ assert np.array_equal(x_small[0] @ powers + x_small[1] @ powers, y_small[0] @ po
 )
 print("make_addition_data: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "make_addition_data_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="make_addition_data" points=1
 # Hidden tests check shapes, the bit order, the sums and the spread of the numbers drawn.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("make_addition_data", make_addition_data)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 2. The forward pass
@@ -134,7 +126,7 @@ check("make_addition_data", make_addition_data)
 #
 # **Exercise 2.** Write `adder_forward`. It returns $\hat y$ and the cache `(a, rnn_caches)`.
 
-# %% nbgrader={"grade": false, "grade_id": "adder_forward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="adder_forward"
 from solutions.binary_adder import adder_forward
 
 # %%
@@ -154,13 +146,8 @@ assert np.allclose(y_hat_tiny[0, 2, 1], 1 / (1 + np.exp(-(tiny["Wya"] @ a_tiny[:
 )
 print("adder_forward: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "adder_forward_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="adder_forward" points=1
 # Hidden tests check y_hat and the cache on random networks.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("adder_forward", adder_forward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 3. The loss and its gradient
@@ -179,7 +166,7 @@ check("adder_forward", adder_forward)
 # **Exercise 3.** Write `adder_loss`. It returns the loss and `dz`, of shape $(1, m, T)$,
 # computed with the unclipped $\hat y$.
 
-# %% nbgrader={"grade": false, "grade_id": "adder_loss", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="adder_loss"
 from solutions.binary_adder import adder_loss
 
 # %%
@@ -193,13 +180,8 @@ loss_sure, _ = adder_loss(bits, bits)
 assert np.isfinite(loss_sure) and loss_sure < 1e-9, "a perfect prediction should cost (almost) nothing"
 print("adder_loss: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "adder_loss_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="adder_loss" points=2
 # Hidden tests check the loss and dz on random predictions, some of them certain.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("adder_loss", adder_loss)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 4. The backward pass
@@ -214,7 +196,7 @@ check("adder_loss", adder_loss)
 # **Exercise 4.** Write `adder_backward`. Return the five gradients in a dict with the keys
 # `dWax`, `dWaa`, `dWya`, `dba`, `dby`.
 
-# %% nbgrader={"grade": false, "grade_id": "adder_backward", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="adder_backward"
 from solutions.binary_adder import adder_backward
 
 # %%
@@ -251,13 +233,8 @@ for name in tiny:
     assert error < 1e-6, f"d{name} does not match the numerical gradient (relative error {error:.1e})"
 print("adder_backward matches the numerical gradient")
 
-# %% nbgrader={"grade": true, "grade_id": "adder_backward_tests", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="adder_backward" points=3
 # Hidden tests check the five gradients on random networks.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("adder_backward", adder_backward)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 5. A training step
@@ -269,7 +246,7 @@ check("adder_backward", adder_backward)
 # **Exercise 5.** Write `adder_train_step`. It changes the arrays of `parameters` **in place**
 # and returns the loss before the step.
 
-# %% nbgrader={"grade": false, "grade_id": "adder_train_step", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="adder_train_step"
 from solutions.binary_adder import adder_train_step
 
 # %%
@@ -282,13 +259,8 @@ assert np.isclose(returned, before), "adder_train_step should return the loss be
 assert after < before, "the step should lower the loss: are the parameters updated in place?"
 print("adder_train_step: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "adder_train_step_tests", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="adder_train_step" points=2
 # Hidden tests check the updated parameters and the loss, with and without clipping.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("adder_train_step", adder_train_step)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 6. Accuracy
@@ -301,7 +273,7 @@ check("adder_train_step", adder_train_step)
 #
 # **Exercise 6.** Write `addition_accuracy`. It returns the two fractions, as floats.
 
-# %% nbgrader={"grade": false, "grade_id": "addition_accuracy", "locked": false, "schema_version": 3, "solution": true, "task": false}
+# %% exercise="addition_accuracy"
 from solutions.binary_adder import addition_accuracy
 
 # %%
@@ -313,13 +285,8 @@ assert np.allclose(addition_accuracy(guess, truth), (5 / 6, 1 / 2)), (
 )
 print("addition_accuracy: visible tests passed")
 
-# %% nbgrader={"grade": true, "grade_id": "addition_accuracy_tests", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+# %% hidden_tests="addition_accuracy" points=1
 # Hidden tests check both accuracies on random predictions.
-### BEGIN HIDDEN TESTS
-from autograder import check
-
-check("addition_accuracy", addition_accuracy)
-### END HIDDEN TESTS
 
 # %% [markdown]
 # ## 7. Training
