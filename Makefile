@@ -59,7 +59,7 @@ bench: install
 # make grade SUBMISSIONS=<course/submitted, a folder of notebooks or an LMS zip> [COURSE=course]
 #            [WORKERS=n] [ARGS="--timeout 120 --force ..."]
 # autogrades a class with nbgrader, in parallel and sandboxed: feedback pages and grades.csv
-# (python -m autograder.grade --help).
+# (python -m autograder.grading --help).
 grade: install
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder or zip> [COURSE=course] [WORKERS=n]"; exit 2; }
-	$(PYTHON) -m autograder.grade grade "$(SUBMISSIONS)" $(if $(COURSE),--course "$(COURSE)") $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+	$(PYTHON) -m autograder.grading grade "$(SUBMISSIONS)" $(if $(COURSE),--course "$(COURSE)") $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)

@@ -1,5 +1,6 @@
-"""What grades: `check(name, function)` for hidden tests, and the grading command lines."""
+"""What grades: `check(name, function)` for hidden tests; the engine, the exercises, the sandbox,
+the class grading command and the learner's tools (see autograder/README.md)."""
 
-from autograder.checking import CheckFailed, check
+from autograder.kernel import CheckFailed, check
 
 __all__ = ["CheckFailed", "check"]

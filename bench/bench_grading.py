@@ -7,7 +7,7 @@ solution notebooks, notebooks with one known mistake, and untouched releases), t
 the same submissions twice, in two copies of the course:
 
   baseline  `nbgrader autograde <assignment>` for each assignment, one after the other
-  project   `python -m autograder.grade grade <course>/submitted --no-feedback` (one worker
+  project   `python -m autograder.grading grade <course>/submitted --no-feedback` (one worker
             per core, each notebook in the sandbox, hidden tests judged outside the kernel)
 
 and prints the ratio of wall times (target: >= 1.8 on a 2-core machine) and whether every
@@ -40,7 +40,7 @@ from conftest import graded_exercises, one_wrong  # noqa: E402
 from grading_course import generated_course  # noqa: E402
 from nbgrader.api import Gradebook  # noqa: E402
 
-from autograder.scratch import COURSE_ID  # noqa: E402
+from autograder.learner.scratch import COURSE_ID  # noqa: E402
 from course.build import COURSE, assignments  # noqa: E402
 
 TARGET = 1.8
@@ -94,7 +94,7 @@ def baseline(course, names, feedback=False):
 
 
 def project(course, workers=0, feedback=False):
-    command = [sys.executable, "-m", "autograder.grade", "grade", course / "submitted", "--course", course]
+    command = [sys.executable, "-m", "autograder.grading", "grade", course / "submitted", "--course", course]
     command += ["--quiet", "--force"] + ([] if feedback else ["--no-feedback"])
     if workers:
         command += ["--workers", str(workers)]
@@ -179,7 +179,7 @@ def main(argv=None):
             f"  nbgrader autograde, serial               {plain:8.1f} s  ({plain / total:.2f} s per notebook)"
         )
         print(
-            f"  python -m autograder.grade (no feedback) {ours:8.1f} s  ({ours / total:.2f} s per notebook)"
+            f"  python -m autograder.grading (no feedback) {ours:8.1f} s  ({ours / total:.2f} s per notebook)"
         )
         print(f"  ratio {ratio:.2f} (target >= {TARGET}); scores identical: {'yes' if same else 'NO'}")
         if not same:
@@ -192,7 +192,7 @@ def main(argv=None):
             plain_feedback = baseline(plain_course, names, feedback=True)
             ours_feedback = project(ours_course, feedback=True)
             print(f"  nbgrader autograde + generate_feedback   {plain_feedback:8.1f} s")
-            print(f"  python -m autograder.grade (feedback)    {ours_feedback:8.1f} s")
+            print(f"  python -m autograder.grading (feedback)    {ours_feedback:8.1f} s")
             print(f"  ratio {plain_feedback / ours_feedback:.2f}")
 
         print(f"\nper notebook, serial (means over {args.sample} solution notebooks), seconds:")

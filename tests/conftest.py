@@ -11,7 +11,8 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.checking import EXERCISES, MISTAKES, load_exercises, referenced_objects
+from autograder.engine import EXERCISES, MISTAKES, load_exercises
+from autograder.kernel.calls import referenced_objects
 from course.build import COURSE
 
 ON_CI = os.environ.get("CI") == "true"

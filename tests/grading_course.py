@@ -40,10 +40,10 @@ def generated_course(folder, names, extra_config=""):
 
 
 def run_grade(*args, check=True):
-    """python -m autograder.grade ..., as an instructor runs it."""
+    """python -m autograder.grading ..., as an instructor runs it."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     result = subprocess.run(
-        [sys.executable, "-m", "autograder.grade", *map(str, args)],
+        [sys.executable, "-m", "autograder.grading", *map(str, args)],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -1,7 +1,7 @@
 """Student code is untrusted (invariant 8): adversarial submissions, graded by the grading command.
 
 Every submission is built from the solution notebook of 01 (the fastest assignment) with one
-attack in it, and all of them are graded in one run of `python -m autograder.grade`, beside
+attack in it, and all of them are graded in one run of `python -m autograder.grading`, beside
 honest control submissions. Each attack must get a clear score and a feedback page that
 says what happened, and must change nothing for anybody else. The last tests check that no
 autograded notebook and no feedback page shows solution code or grading code that the
@@ -26,7 +26,7 @@ from grading_course import (
     state,
 )
 
-from autograder.sandbox import landlock_abi
+from autograder.sandbox.launcher import landlock_abi
 
 NAME = "01_spiral_and_activations"
 FULL = 8  # make_spiral 2, sigmoid 2, sigmoid_grad 1, relu 1, relu_grad 1, tanh_grad 1
@@ -206,7 +206,7 @@ CASES = {
     "imports-checker-internals": (
         lambda: replaced(
             "sigmoid",
-            "from autograder.checking import EXERCISES, load_exercises\n"
+            "from autograder.engine import EXERCISES, load_exercises\n"
             "load_exercises()\nsigmoid = EXERCISES['sigmoid'].reference",
         ),
         FULL - 2,
@@ -225,10 +225,10 @@ CASES = {
     ),
     "patches-checker": (
         lambda: prepended(
-            "import autograder.checking as checking\n"
-            "checking.output_problem = lambda *a, **k: None\n"
-            "checking.case_problem = lambda *a, **k: None\n"
-            "checking.first_problem = lambda exercise, f: (None, 5)",
+            "import autograder.kernel.calls as calls, autograder.kernel.check as checking\n"
+            "calls.ownership_problem = lambda *a, **k: None\n"
+            "calls.isolated = lambda function, uses: function\n"
+            "checking.CheckFailed = type('Passed', (Exception,), {})",
             wrong_sigmoid(),
         ),
         FULL - 2,
@@ -236,9 +236,9 @@ CASES = {
     ),
     "replaces-check": (
         lambda: prepended(
-            "import autograder, autograder.checking\n"
+            "import autograder, autograder.kernel.check\n"
             "def fake(name, function):\n    print(f'{name}: all 5 hidden checks passed.')\n"
-            "autograder.check = autograder.checking.check = fake",
+            "autograder.check = autograder.kernel.check.check = fake",
             wrong_sigmoid(),
         ),
         0,
@@ -400,7 +400,7 @@ def solution_lines(name):
 def grading_code_lines():
     """Distinctive lines of the grading code: the checker, the judge, the exercises."""
     lines = set()
-    for path in [*(ROOT / "autograder").glob("*.py"), *(ROOT / "autograder" / "exercises").glob("*.py")]:
+    for path in (ROOT / "autograder").rglob("*.py"):
         for line in path.read_text().splitlines():
             line = line.strip()
             if len(line) > 30 and not line.startswith(("#", '"', "'", 'f"', "-", "from ", "import ")):

@@ -8,7 +8,8 @@ import pytest
 from conftest import as_student_code
 
 from autograder import CheckFailed, check
-from autograder.checking import EXERCISES, MISTAKES, case_problem, isolated, load_exercises
+from autograder.engine import EXERCISES, MISTAKES, case_problem, load_exercises
+from autograder.kernel.calls import isolated
 
 load_exercises()
 

@@ -7,7 +7,7 @@ import pytest
 from conftest import notebook
 from grading_course import grades_csv, make_course, run_grade, state
 
-from autograder.intake import IntakeError, map_file, read_submissions
+from autograder.grading.intake import IntakeError, map_file, read_submissions
 
 NAME = "01_spiral_and_activations"
 ASSIGNMENTS = ["01_spiral_and_activations", "02_softmax_classifier", "03_three_layer_net"]

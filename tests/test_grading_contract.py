@@ -13,7 +13,7 @@ import sys
 import pytest
 from conftest import graded_exercises, one_wrong
 
-from autograder.scratch import scratch_course
+from autograder.learner.scratch import scratch_course
 from course.build import COURSE, assignments
 
 

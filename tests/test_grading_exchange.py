@@ -1,7 +1,7 @@
 """nbgrader's whole exchange workflow, for three students on one machine, graded by the grading command.
 
 release_assignment -> fetch_assignment -> submit (each student from a home folder of their own,
-identified by CourseDirectory.student_id) -> collect -> `python -m autograder.grade grade
+identified by CourseDirectory.student_id) -> collect -> `python -m autograder.grading grade
 <course>/submitted` (autograde and generate_feedback) -> release_feedback -> fetch_feedback.
 The exchange is a temporary folder (Exchange.root).
 """
@@ -14,7 +14,7 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 
-from autograder.scratch import COURSE_ID
+from autograder.learner.scratch import COURSE_ID
 from course.nbgrader_api import succeeded
 
 NAME = "01_spiral_and_activations"

@@ -13,9 +13,9 @@ import pytest
 from conftest import as_student_code, self_contained
 
 from autograder import CheckFailed, check
-from autograder.checking import EXERCISES, MISTAKES, load_exercises
-from autograder.judge import Judge
-from autograder.wire import Channel, WireError, decode, encode, judged_check
+from autograder.engine import EXERCISES, MISTAKES, load_exercises
+from autograder.kernel.wire import Channel, WireError, decode, encode, judged_check
+from autograder.sandbox.judge import Judge
 
 load_exercises()
 

@@ -10,7 +10,7 @@ FIRST = assignments()[0]
 
 def selfcheck(*args):
     return subprocess.run(
-        [sys.executable, "-m", "autograder.selfcheck", *args],
+        [sys.executable, "-m", "autograder.learner.selfcheck", *args],
         capture_output=True,
         text=True,
         cwd=COURSE.parent,

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
-from autograder import magic
+from autograder.learner import magic
 from course.build import COURSE, assignments
 
 FIRST = assignments()[0]
@@ -19,7 +19,7 @@ MAGIC_LINE = "get_ipython().run_line_magic('selfcheck', '')"  # how IPython reco
 @pytest.fixture
 def ipython(monkeypatch):
     shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "autograder.magic")
+    shell.run_line_magic("load_ext", "autograder.learner.magic")
     monkeypatch.delitem(shell.user_ns, "__session__", raising=False)
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     return shell

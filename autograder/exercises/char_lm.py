@@ -4,7 +4,7 @@ from copy import deepcopy
 
 import numpy as np
 
-from autograder.checking import Case, exercise, mistake, output_problem
+from autograder.engine import Case, exercise, mistake, output_problem
 from autograder.exercises.rnn_backward import COURSE_FUNCTIONS as RNN_FUNCTIONS
 from solutions import char_lm as ref
 from solutions import rnn_backward as ref05

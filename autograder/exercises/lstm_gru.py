@@ -7,7 +7,7 @@ notebook as a student's wrong answer.
 
 import numpy as np
 
-from autograder.checking import Case, exercise, mistake
+from autograder.engine import Case, exercise, mistake
 from autograder.exercises.rnn_forward import sizes_label
 from solutions import lstm_gru as ref
 from solutions import rnn_backward as ref05

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.checking import Case, exercise, mistake
+from autograder.engine import Case, exercise, mistake
 from autograder.exercises.rnn_forward import random_parameters, random_sizes, sizes_label
 from solutions import rnn_backward as ref
 from solutions import rnn_forward as ref04

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.checking import Case, exercise, mistake
+from autograder.engine import Case, exercise, mistake
 from solutions import rnn_forward as ref
 
 # What the student's functions may call, answered by the reference, so that a mistake in one

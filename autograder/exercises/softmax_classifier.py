@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.checking import Case, exercise, mistake
+from autograder.engine import Case, exercise, mistake
 from solutions import softmax_classifier as ref
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.checking import Case, exercise, mistake, output_problem
+from autograder.engine import Case, exercise, mistake, output_problem
 from solutions import spiral_activations as ref
 
 

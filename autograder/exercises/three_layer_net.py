@@ -4,7 +4,7 @@ from copy import deepcopy
 
 import numpy as np
 
-from autograder.checking import Case, exercise, mistake, output_problem
+from autograder.engine import Case, exercise, mistake, output_problem
 from solutions import softmax_classifier as ref02
 from solutions import spiral_activations as ref01
 from solutions import three_layer_net as ref
@@ -501,10 +501,15 @@ def train_magnitude_of_weights(X, y, params, nonlinearity, iterations, step_size
 # Mistakes in the history leave the parameters right, so check() cannot tell them apart by the
 # parameters it compares; train_problem looks for them in the history itself.
 HISTORY_MISTAKES = [
-    ("history['loss'] must hold the data loss PLUS the L2 penalties of W1, W2 and W3",
-     train_loss_without_penalty),
-    ("the history holds the magnitude of the weights; it should hold gradient_magnitude of the "
-     "weight GRADIENTS grads['W1'], grads['W2'], grads['W3']", train_magnitude_of_weights),
+    (
+        "history['loss'] must hold the data loss PLUS the L2 penalties of W1, W2 and W3",
+        train_loss_without_penalty,
+    ),
+    (
+        "the history holds the magnitude of the weights; it should hold gradient_magnitude of the "
+        "weight GRADIENTS grads['W1'], grads['W2'], grads['W3']",
+        train_magnitude_of_weights,
+    ),
 ]
 
 
@@ -529,9 +534,14 @@ def train_fixed_hyperparameters(X, y, params, nonlinearity, iterations, step_siz
         dscores /= N
         dz2 = dscores @ params["W3"].T * f_grad(h2)
         dz1 = dz2 @ params["W2"].T * f_grad(h1)
-        grads = {"W3": h2.T @ dscores + reg * params["W3"], "b3": dscores.sum(axis=0),
-                 "W2": h1.T @ dz2 + reg * params["W2"], "b2": dz2.sum(axis=0),
-                 "W1": X.T @ dz1 + reg * params["W1"], "b1": dz1.sum(axis=0)}
+        grads = {
+            "W3": h2.T @ dscores + reg * params["W3"],
+            "b3": dscores.sum(axis=0),
+            "W2": h1.T @ dz2 + reg * params["W2"],
+            "b2": dz2.sum(axis=0),
+            "W1": X.T @ dz1 + reg * params["W1"],
+            "b1": dz1.sum(axis=0),
+        }
         for name in params:
             params[name] -= step_size * grads[name]
         history["loss"].append(float(loss))
@@ -540,8 +550,11 @@ def train_fixed_hyperparameters(X, y, params, nonlinearity, iterations, step_siz
     return history
 
 
-@mistake("train", "the forward pass runs once, before the loop; every iteration needs a new "
-         "forward pass with the updated parameters")
+@mistake(
+    "train",
+    "the forward pass runs once, before the loop; every iteration needs a new "
+    "forward pass with the updated parameters",
+)
 def train_stale_forward(X, y, params, nonlinearity, iterations, step_size=0.1, reg=1e-3):
     sigmoid = nonlinearity == "sigmoid"
     f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
@@ -561,9 +574,14 @@ def train_stale_forward(X, y, params, nonlinearity, iterations, step_size=0.1, r
         dscores /= N
         dz2 = dscores @ params["W3"].T * f_grad(h2)
         dz1 = dz2 @ params["W2"].T * f_grad(h1)
-        grads = {"W3": h2.T @ dscores + reg * params["W3"], "b3": dscores.sum(axis=0),
-                 "W2": h1.T @ dz2 + reg * params["W2"], "b2": dz2.sum(axis=0),
-                 "W1": X.T @ dz1 + reg * params["W1"], "b1": dz1.sum(axis=0)}
+        grads = {
+            "W3": h2.T @ dscores + reg * params["W3"],
+            "b3": dscores.sum(axis=0),
+            "W2": h1.T @ dz2 + reg * params["W2"],
+            "b2": dz2.sum(axis=0),
+            "W1": X.T @ dz1 + reg * params["W1"],
+            "b1": dz1.sum(axis=0),
+        }
         for name in params:
             params[name] -= step_size * grads[name]
         history["loss"].append(float(loss))
@@ -572,8 +590,11 @@ def train_stale_forward(X, y, params, nonlinearity, iterations, step_size=0.1, r
     return history
 
 
-@mistake("train", "the parameters are stepped with the gradient of the data loss only; pass reg "
-         "to backward so that the step includes the gradient of the L2 penalty")
+@mistake(
+    "train",
+    "the parameters are stepped with the gradient of the data loss only; pass reg "
+    "to backward so that the step includes the gradient of the L2 penalty",
+)
 def train_without_regularisation(X, y, params, nonlinearity, iterations, step_size=0.1, reg=1e-3):
     sigmoid = nonlinearity == "sigmoid"
     f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
@@ -593,9 +614,14 @@ def train_without_regularisation(X, y, params, nonlinearity, iterations, step_si
         dscores /= N
         dz2 = dscores @ params["W3"].T * f_grad(h2)
         dz1 = dz2 @ params["W2"].T * f_grad(h1)
-        grads = {"W3": h2.T @ dscores + 0.0 * params["W3"], "b3": dscores.sum(axis=0),
-                 "W2": h1.T @ dz2 + 0.0 * params["W2"], "b2": dz2.sum(axis=0),
-                 "W1": X.T @ dz1 + 0.0 * params["W1"], "b1": dz1.sum(axis=0)}
+        grads = {
+            "W3": h2.T @ dscores + 0.0 * params["W3"],
+            "b3": dscores.sum(axis=0),
+            "W2": h1.T @ dz2 + 0.0 * params["W2"],
+            "b2": dz2.sum(axis=0),
+            "W1": X.T @ dz1 + 0.0 * params["W1"],
+            "b1": dz1.sum(axis=0),
+        }
         for name in params:
             params[name] -= step_size * grads[name]
         history["loss"].append(float(loss))

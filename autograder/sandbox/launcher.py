@@ -3,7 +3,7 @@
 The grader writes a kernelspec whose command runs this file as a script (it imports nothing
 of the course, so it starts in milliseconds):
 
-    python autograder/sandbox.py -f {connection_file} [ipykernel options]
+    python autograder/sandbox/launcher.py -f {connection_file} [ipykernel options]
 
 It reads its settings from the environment variable RNN_SANDBOX (JSON, see Limits), then
 
@@ -17,7 +17,7 @@ It reads its settings from the environment variable RNN_SANDBOX (JSON, see Limit
   with PYTHONPATH pointing at the kernel-side copy of `autograder` (which holds no solutions);
 - and execs ipykernel.
 
-The grader side (grade.py) uses Limits, write_kernelspec and prepare_kernel_lib.
+The grader side (autograder/grading, sandbox/execute.py) uses Limits, write_kernelspec and prepare_kernel_lib.
 """
 
 import ctypes
@@ -33,9 +33,9 @@ ENV_VAR = "RNN_SANDBOX"
 KERNEL_NAME = "rnn-from-scratch-sandbox"
 MiB = 1024 * 1024
 
-# The modules the student's kernel gets of `autograder`: check() and its wire protocol; no
-# exercises, no references.
-KERNEL_SIDE_MODULES = ("__init__.py", "checking.py", "wire.py")
+# What the student's kernel gets of `autograder`: its __init__ and the kernel side of check()
+# (autograder/kernel); no engine, no exercises, no references.
+KERNEL_SIDE = ("__init__.py", "kernel/__init__.py", "kernel/calls.py", "kernel/check.py", "kernel/wire.py")
 
 # Variables the kernel keeps from the grader's environment.
 KEPT_ENVIRONMENT = (
@@ -100,10 +100,10 @@ def prepare_kernel_lib(folder):
     if folder.exists():
         shutil.rmtree(folder)
     package = folder / "autograder"
-    package.mkdir(parents=True)
-    here = Path(__file__).resolve().parent
-    for name in KERNEL_SIDE_MODULES:
-        shutil.copyfile(here / name, package / name)
+    (package / "kernel").mkdir(parents=True)
+    autograder = Path(__file__).resolve().parent.parent
+    for name in KERNEL_SIDE:
+        shutil.copyfile(autograder / name, package / name)
     (folder / "solutions").mkdir()
     (folder / "solutions" / "__init__.py").write_text(
         "raise ImportError('the reference solutions are not available to graded notebooks')\n"

@@ -4,9 +4,9 @@
     %selfcheck NOTEBOOK    grade another notebook (a path)
 
 `make lab` loads this IPython extension in every kernel it starts (course/lab/kernels). The
-grading is `python -m autograder.selfcheck` run on a copy of the saved notebook, in a separate
+grading is `python -m autograder.learner.selfcheck` run on a copy of the saved notebook, in a separate
 process, so nothing in the notebook's kernel is touched and the notebook itself is only read.
-Elsewhere: `%load_ext autograder.magic`.
+Elsewhere: `%load_ext autograder.learner.magic`.
 """
 
 import json
@@ -80,7 +80,7 @@ def grade(path, name):
         copy = Path(folder) / f"{name}.ipynb"
         shutil.copy(path, copy)
         done = subprocess.run(
-            [sys.executable, "-m", "autograder.selfcheck", str(copy)],
+            [sys.executable, "-m", "autograder.learner.selfcheck", str(copy)],
             capture_output=True,
             text=True,
             env=env,

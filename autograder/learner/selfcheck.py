@@ -1,6 +1,6 @@
 """Grade one of your own notebooks with the hidden tests, as the instructor's grading would.
 
-    python -m autograder.selfcheck workspace/01_spiral_and_activations/01_spiral_and_activations.ipynb
+    python -m autograder.learner.selfcheck workspace/01_spiral_and_activations/01_spiral_and_activations.ipynb
 
 It runs nbgrader's autograde on a copy of the notebook in a scratch course, then prints the
 points of each exercise and, for each one that lost points, the hidden test's message.
@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from autograder.scratch import is_notebook, scratch_course
+from autograder.learner.scratch import is_notebook, scratch_course
 from course.build import assignments
 
 

@@ -2,14 +2,14 @@
 
 On top of nbgrader's Execute (per-cell timeout, interrupt on timeout), GradingExecute
 
-- runs the notebook in the sandbox kernel (autograder/sandbox.py: memory, CPU and file-size
+- runs the notebook in the sandbox kernel (autograder/sandbox/launcher.py: memory, CPU and file-size
   limits, a confined file system, no course code but the kernel side of check());
 - survives a kernel that dies (a crash, os._exit, exit(), a memory or CPU limit) or hangs (a
   loop that ignores the interrupt): the cell gets an error saying what happened, a new kernel
   re-runs the cells above it, and grading goes on from the next cell. nbgrader's own Execute
   would abandon the whole notebook;
 - keeps at most max_cell_output bytes of output per cell and max_output per notebook;
-- asks the judge (autograder/judge.py) for the verdict of every hidden-test cell and writes
+- asks the judge (autograder/sandbox/judge.py) for the verdict of every hidden-test cell and writes
   that cell's outputs from the verdict alone; a hidden test that never reached the judge
   scores zero;
 - removes frames of the grading code from tracebacks.
@@ -33,7 +33,8 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from autograder import checking, sandbox
+from autograder.kernel.check import JUDGE_ENV
+from autograder.sandbox import launcher as sandbox
 
 KERNEL_DIED = "KernelDied"
 NOT_RUN = "CellNotRun"
@@ -153,7 +154,7 @@ class GradingExecute(Execute):
     def preprocess(self, nb, resources, retry=None):
         runtime = RUNTIME
         if runtime is None:
-            raise RuntimeError("GradingExecute runs inside the grading command (autograder.grade)")
+            raise RuntimeError("GradingExecute runs inside the grading command (autograder.grading)")
         self.runtime = runtime
         self.kernel_name = sandbox.KERNEL_NAME
         self.session = runtime.judge.open_session()
@@ -193,7 +194,7 @@ class GradingExecute(Execute):
             "MKL_NUM_THREADS": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONFAULTHANDLER": "1",
-            checking.JUDGE_ENV: self.session.address,
+            JUDGE_ENV: self.session.address,
             **limits.env,
         }
         os.environ[sandbox.ENV_VAR] = limits.to_env()

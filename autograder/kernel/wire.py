@@ -1,8 +1,8 @@
 """The wire between a graded notebook's kernel and the judge, and the kernel side of check().
 
-When the grading command runs a notebook (python -m autograder.grade), the student's kernel
+When the grading command runs a notebook (python -m autograder.grading), the student's kernel
 holds neither the exercises nor the reference solutions. There, check(name, function) opens
-a connection to the judge in the grader's own process (autograder/judge.py, address and
+a connection to the judge in the grader's own process (autograder/sandbox/judge.py, address and
 token in the environment variable RNN_JUDGE); the judge draws the seeded cases, asks the
 kernel to call the student's function on each, computes the references, compares and
 records the verdict itself. Whatever a notebook patches in its own process (numpy, the
@@ -253,7 +253,7 @@ def write_back(original, new):
 
 def describe_error(error):
     """What the judge needs of an exception the student's function raised."""
-    from autograder.checking import student_frame
+    from autograder.kernel.calls import student_frame
 
     try:
         message = str(error)
@@ -270,7 +270,8 @@ def describe_error(error):
 def judged_check(name, function, address):
     """check() in a graded kernel: the judge at `address` decides; this relays and reports."""
     __tracebackhide__ = True
-    from autograder.checking import CheckFailed, isolated, ownership_problem, run
+    from autograder.kernel.calls import isolated, ownership_problem, run
+    from autograder.kernel.check import CheckFailed
 
     host, port, token = address.rsplit(":", 2)
     problem = ownership_problem(name, function, judged_check)

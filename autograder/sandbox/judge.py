@@ -22,8 +22,9 @@ import traceback
 import types
 from dataclasses import dataclass, field
 
-from autograder import checking
-from autograder.wire import Channel, Closed, WireError, decode, encode
+from autograder import engine
+from autograder.kernel.calls import Outcome, Remote
+from autograder.kernel.wire import Channel, Closed, WireError, decode, encode
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def stand_in(info):
     return error_type(info.get("type"))(message)
 
 
-class RemoteFunction(checking.Remote):
+class RemoteFunction(Remote):
     """The student's function, called in the kernel at the other end of channel."""
 
     def __init__(self, channel, handles, argnames):
@@ -125,7 +126,7 @@ class RemoteFunction(checking.Remote):
         warning = message.get("warning")
         if warning is not None and type(warning) is not str:
             raise WireError("a warning is malformed")
-        return checking.Outcome(
+        return Outcome(
             value=decode(message.get("value")),
             error=stand_in(message.get("error")),
             warning=warning[:500] if warning else None,
@@ -174,7 +175,7 @@ class Judge:
     """The judge's server: one per grading process, serving one notebook's session at a time."""
 
     def __init__(self):
-        checking.load_exercises()
+        engine.load_exercises()
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
         self.session = None
@@ -245,7 +246,7 @@ class Judge:
             pass
 
     def verdict(self, channel, name, first):
-        exercise = checking.EXERCISES.get(name)
+        exercise = engine.EXERCISES.get(name)
         if exercise is None:
             return False, f"no exercise named {name!r}"
         ownership = first.get("ownership")
@@ -256,8 +257,8 @@ class Judge:
             {"op": "start", "uses": {key: handles.add(value) for key, value in exercise.uses.items()}}
         )
         function = RemoteFunction(channel, handles, first.get("argnames"))
-        problem, count = checking.first_problem(exercise, function)
-        return (False, problem) if problem else (True, checking.passed_message(name, count))
+        problem, count = engine.first_problem(exercise, function)
+        return (False, problem) if problem else (True, engine.passed_message(name, count))
 
     @staticmethod
     def tell(channel, passed, message):

@@ -1,0 +1,100 @@
+"""Comparing a student's output with the reference's: structure, then shape, then dtype, then
+values. Never calls the student's objects' own methods (their __eq__ may lie)."""
+
+import numpy as np
+
+from autograder.kernel.calls import describe
+
+
+def is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
+def value_problem(got, expected, where, rtol, atol, equal_nan=False):
+    """Why array `got` does not match `expected` in value, or None. Never calls got.__eq__."""
+    scalar = np.ndim(expected) == 0
+    got64 = np.array(got, dtype=np.float64, ndmin=1)
+    expected64 = np.array(expected, dtype=np.float64, ndmin=1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        error = np.abs(got64 - expected64)
+    error[np.isnan(got64) & ~np.isnan(expected64)] = np.inf
+    if equal_nan:
+        error[~np.isfinite(got64) & ~np.isfinite(expected64) & (got64 != expected64)] = np.inf
+        error[np.isnan(got64) & np.isnan(expected64)] = 0.0
+        error[np.isinf(got64) & (got64 == expected64)] = 0.0
+    scale = np.nan_to_num(np.abs(expected64), nan=0.0, posinf=0.0)
+    wrong = ~(error <= atol + rtol * scale)
+    if not wrong.any():
+        return None
+    index = np.unravel_index(np.argmax(np.where(wrong, error, -1.0)), error.shape)
+    at = "" if scalar else f" at index {tuple(int(i) for i in index)}"
+    got_value, expected_value = got64[index], expected64[index]
+    if scalar:
+        return f"{where} is {got_value:.6g}, expected {expected_value:.6g}"
+    return (
+        f"{where} has wrong values: {int(wrong.sum())} of {wrong.size} entries differ; "
+        f"the largest difference is{at}: got {got_value:.6g}, expected {expected_value:.6g}"
+    )
+
+
+def output_problem(got, expected, where, rtol=1e-6, atol=1e-9, equal_nan=False):
+    """Why `got` does not match `expected` (structure, shape, dtype, values), or None."""
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)):
+            kind = type(expected).__name__
+            return f"{where} should be a {kind} of {len(expected)} values, but it is {describe(got)}"
+        if len(got) != len(expected):
+            return f"{where} should hold {len(expected)} values, but it holds {len(got)}"
+        parts = (
+            output_problem(g, e, f"{where}[{i}]", rtol, atol, equal_nan)
+            for i, (g, e) in enumerate(zip(got, expected, strict=True))
+        )
+        return next((p for p in parts if p), None)
+    if isinstance(expected, dict):
+        if not isinstance(got, dict):
+            return f"{where} should be a dict, but it is {describe(got)}"
+        if set(got) != set(expected):
+            return f"{where} should have the keys {sorted(expected)}, but it has {sorted(got)}"
+        parts = (
+            output_problem(got[k], expected[k], f"{where}['{k}']", rtol, atol, equal_nan) for k in expected
+        )
+        return next((p for p in parts if p), None)
+    if isinstance(expected, np.ndarray):
+        if type(got) is not np.ndarray:
+            return f"{where} should be a numpy array (np.ndarray), but it is {describe(got)}"
+        if got.shape != expected.shape:
+            return f"{where} has shape {got.shape}, expected {expected.shape}"
+        if got.dtype != expected.dtype:
+            return f"{where} has dtype {got.dtype}, expected {expected.dtype}"
+        if expected.dtype.kind in "biu":
+            wrong = got != expected
+            if wrong.any():
+                index = tuple(int(i) for i in np.argwhere(wrong)[0])
+                return (
+                    f"{where} has {int(wrong.sum())} wrong entries of {wrong.size}; first at index "
+                    f"{index}: got {got[index]}, expected {expected[index]}"
+                )
+            return None
+        return value_problem(got, expected, where, rtol, atol, equal_nan)
+    if is_number(expected):
+        if not is_number(got) and not (type(got) is np.ndarray and got.shape == ()):
+            return f"{where} should be a number, but it is {describe(got)}"
+        return value_problem(got, expected, where, rtol, atol, equal_nan)
+    if expected is None:
+        return None if got is None else f"{where} should be None, but it is {describe(got)}"
+    raise TypeError(f"cannot compare with {type(expected).__name__}")  # a bug in an exercise
+
+
+def mutation_problem(before, after, names):
+    """Which argument a call changed in place, or None."""
+    for name, old, new in zip(names, before, after, strict=True):
+        if isinstance(old, (str, bytes)) or callable(old):
+            continue  # a name such as "relu", or a function: nothing a call could change
+        if output_problem(new, old, name, rtol=0.0, atol=0.0, equal_nan=True):
+            return (
+                f"it changed its argument `{name}` in place; compute a new array instead of "
+                f"assigning into `{name}`"
+            )
+    return None

@@ -1,0 +1,1 @@
+"""The class grading command: python -m autograder.grading (see __main__.py)."""

@@ -1,0 +1,72 @@
+"""Grade a class with nbgrader: in parallel, each notebook in a sandbox, with feedback and grades.csv.
+
+    python -m autograder.grading release
+    python -m autograder.grading grade SUBMISSIONS [--course DIR] [--assignment NAME] [--workers N]
+                                     [--timeout S] [--memory MB] [--cpu S] [--force] [--no-feedback]
+
+`release` builds the student release of every assignment (course.build). `grade` reads the
+submissions (nbgrader's submitted/<student>/<assignment>/ layout, a folder of notebooks, or a
+zip as an LMS exports it: see autograder/grading/intake.py), copies them into the course's submitted/,
+and autogrades each with nbgrader in one of N worker processes. Each worker has a scratch
+copy of the course and its gradebook; the main process alone writes the results into the
+course's gradebook, so the gradebook stays consistent. Each notebook runs in the grading
+sandbox (autograder/sandbox/execute.py, launcher.py) and its hidden tests are judged
+outside the student's kernel (autograder/sandbox/judge.py). Feedback pages come from nbgrader
+generate_feedback, grades.csv from nbgrader's CSV export of the course gradebook.
+
+A submission is graded again only when its notebook, the course or the grader changed since
+it was last graded (or with --force): grading one late submission does not regrade the class.
+"""
+
+import argparse
+import sys
+
+from autograder.grading import intake
+from autograder.grading.config import DEFAULT_COURSE, Settings
+from autograder.grading.run import grade
+
+# ---------------------------------------------------------------- command line
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder.grading", description=__doc__.split("\n\n")[0]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("release", help="build the student release of every assignment")
+    grading = commands.add_parser("grade", help="autograde submissions, write feedback and grades.csv")
+    grading.add_argument("submissions", help="submitted/ folder, folder of notebooks, or LMS zip")
+    grading.add_argument("--course", default=str(DEFAULT_COURSE), help="the nbgrader course folder")
+    grading.add_argument("--assignment", help="all the notebooks are for this assignment")
+    grading.add_argument("--workers", type=int, default=0, help="parallel workers (default: one per core)")
+    grading.add_argument("--timeout", type=int, default=0, help="seconds per cell (default: the course's)")
+    grading.add_argument("--memory", type=int, default=Settings.memory, help="MB of memory per kernel")
+    grading.add_argument("--cpu", type=int, default=Settings.cpu, help="CPU seconds per kernel")
+    grading.add_argument("--force", action="store_true", help="regrade submissions graded before")
+    grading.add_argument("--no-feedback", action="store_true", help="do not generate feedback pages")
+    grading.add_argument("--csv", help="where to write the grades (default: <course>/grades.csv)")
+    grading.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    args = parser.parse_args(argv)
+    if args.command == "release":
+        from course import build
+
+        return build.main([])
+    settings = Settings(
+        workers=args.workers,
+        timeout=args.timeout,
+        memory=args.memory,
+        cpu=args.cpu,
+        feedback=not args.no_feedback,
+    )
+    try:
+        summary = grade(
+            args.submissions, args.course, args.assignment, settings, args.force, args.csv, args.quiet
+        )
+    except intake.IntakeError as error:
+        print(f"Cannot grade: {error}", file=sys.stderr)
+        return 2
+    return 1 if summary.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

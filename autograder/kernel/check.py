@@ -1,0 +1,59 @@
+"""`check(name, student_function)`: the single call of every hidden test.
+
+In a learner's lab, check() judges in this process with the engine (autograder/engine). In a
+kernel run by the grading command (the environment names a judge), it only relays: the judge
+outside the kernel draws the cases, calls the student's function through the wire and decides
+(autograder/kernel/wire.py, autograder/sandbox/judge.py).
+"""
+
+import os
+import sys
+
+JUDGE_ENV = "RNN_JUDGE"  # set in kernels run by the grading command (see autograder/kernel/wire.py)
+
+
+class CheckFailed(AssertionError):
+    """A hidden test failed; the message says why, in the student's terms."""
+
+
+def check(name, function):
+    """Run the hidden tests of exercise `name` on the student's `function`.
+
+    Prints a line when every case passes; raises CheckFailed with an explanation otherwise.
+    """
+    __tracebackhide__ = True
+    show_check_failures_plainly()
+    judge = os.environ.get(JUDGE_ENV)
+    if judge:  # a kernel run by the grading command: the judge outside this process decides
+        from autograder.kernel.wire import judged_check
+
+        return judged_check(name, function, judge)
+    from autograder.engine import EXERCISES, first_problem, load_exercises, passed_message
+    from autograder.kernel.calls import isolated, ownership_problem
+
+    if not EXERCISES:
+        load_exercises()
+    if name not in EXERCISES:
+        raise KeyError(f"no exercise named {name!r}")  # a bug in a notebook, not the student's
+    exercise = EXERCISES[name]
+    problem = ownership_problem(name, function, exercise.reference)
+    if problem is None:
+        problem, count = first_problem(exercise, isolated(function, exercise.uses))
+    if problem:
+        raise CheckFailed(problem) from None
+    print(passed_message(name, count))
+
+
+def show_check_failures_plainly():
+    """In IPython, show a failed check as its message only: a traceback would show this module."""
+    try:
+        shell = sys.modules["IPython"].get_ipython()
+    except (KeyError, AttributeError):
+        return
+    if shell is not None and CheckFailed not in getattr(shell, "custom_exceptions", ()):
+        shell.set_custom_exc((CheckFailed,), plain_check_failure)
+
+
+def plain_check_failure(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler of CheckFailed: shows the error line, no frames."""
+    shell._showtraceback(etype, value, [f"\x1b[0;31m{etype.__name__}\x1b[0m: {value}"])

@@ -1,0 +1,1 @@
+"""The learner's tools: the self-check of a whole notebook and the lab's magics."""
