@@ -37,7 +37,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from autograder.checking import EXERCISES, load_exercises
+from autograder.engine import EXERCISES, load_exercises
 from course.nbgrader_api import course_api, succeeded
 
 COURSE = Path(__file__).resolve().parent
