@@ -1,10 +1,12 @@
-"""Time the numpy reference RNN, LSTM and GRU against PyTorch's nn.RNN, nn.LSTM and nn.GRU.
+"""Time the numpy RNN, LSTM and GRU against PyTorch's nn.RNN, nn.LSTM and nn.GRU.
 
 Run from the repository root:  python bench/bench_recurrent_vs_torch.py [--threads N]
 
+The numpy side is the reference RNN (solutions/) and the LSTM and GRU arranged for speed
+(bench/fast/lstm_gru.py; the answer key's loops over the cell give the same results).
 Both sides do the same work on the CPU, with the same shapes and the same number of threads
 (default: all cores, for numpy's BLAS and for torch): a forward pass over the sequence that also
-computes the softmax output layer at every step (the reference always does; on the torch side an
+computes the softmax output layer at every step (the numpy side always does; on the torch side an
 nn.Linear + softmax head), then backpropagation from a random upstream gradient on every hidden
 state to the inputs, the initial hidden state and every recurrent parameter.
 
@@ -35,15 +37,9 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from fast.lstm_gru import gru_backward, gru_forward, lstm_backward, lstm_forward  # noqa: E402
 
-from solutions.lstm_gru import (  # noqa: E402
-    gru_backward,
-    gru_forward,
-    init_gru_parameters,
-    init_lstm_parameters,
-    lstm_backward,
-    lstm_forward,
-)
+from solutions.lstm_gru import init_gru_parameters, init_lstm_parameters  # noqa: E402
 from solutions.rnn_backward import rnn_backward  # noqa: E402
 from solutions.rnn_forward import init_rnn_parameters, rnn_forward  # noqa: E402
 
@@ -58,7 +54,7 @@ MODELS = {
 
 
 def numpy_step(model, dtype, rng):
-    """A function running forward + backward of the numpy reference once."""
+    """A function running forward + backward of the numpy side once."""
     init, forward, backward, _ = MODELS[model]
     parameters = init(N_X, N_A, N_Y, seed=0, dtype=dtype)
     x = rng.standard_normal((N_X, M, T_X)).astype(dtype)
@@ -86,7 +82,7 @@ def torch_step(model, dtype, rng):
         rnn.zero_grad(set_to_none=True)
         x.grad = h0.grad = None
         h, _ = rnn(x, state)
-        torch.softmax(head(h), dim=-1)  # the output layer, as in the reference forward pass
+        torch.softmax(head(h), dim=-1)  # the output layer, as in the numpy forward pass
         (h * da).sum().backward()
 
     return step

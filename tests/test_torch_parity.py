@@ -3,7 +3,9 @@
 Our weights are copied into torch.nn.RNNCell/RNN, LSTMCell/LSTM and GRUCell/GRU (float64). Both
 sides then run on the same random inputs; the hidden states must agree, and so must every input
 and parameter gradient for the loss sum(hidden * da) with a random upstream gradient da on every
-hidden state. Torch has no softmax head, so only hidden (and cell) states are compared.
+hidden state. Torch has no softmax head, so only hidden (and cell) states are compared. The
+LSTM and GRU sequences are compared twice: the answer key's loops over the cell, and the
+versions arranged for speed that bench/bench_recurrent_vs_torch.py times (bench/fast/lstm_gru.py).
 
 Weight mapping. Our gate matrices act on [a_prev; xt]: their first n_a columns are torch's
 weight_hh rows, the remaining n_x columns are torch's weight_ih rows. Torch stacks the gates
@@ -12,24 +14,27 @@ biases, b_ih and b_hh; we put our bias into b_ih and zero into b_hh, except for 
 candidate state, whose hidden bias bna sits inside r * (W_hn a_prev + b_hn) and maps to b_hn.
 """
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import optional_import
 
-from solutions.lstm_gru import (
-    gru_backward,
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from fast import lstm_gru as fast  # noqa: E402
+
+from solutions import lstm_gru as reference  # noqa: E402
+from solutions.lstm_gru import (  # noqa: E402
     gru_cell_backward,
     gru_cell_forward,
-    gru_forward,
     init_gru_parameters,
     init_lstm_parameters,
-    lstm_backward,
     lstm_cell_backward,
     lstm_cell_forward,
-    lstm_forward,
 )
-from solutions.rnn_backward import rnn_backward, rnn_cell_backward
-from solutions.rnn_forward import (
+from solutions.rnn_backward import rnn_backward, rnn_cell_backward  # noqa: E402
+from solutions.rnn_forward import (  # noqa: E402
     init_rnn_parameters,
     rnn_cell_forward,
     rnn_forward,
@@ -47,6 +52,7 @@ pytestmark = pytest.mark.numerical
 
 TOL = 1e-10
 SEEDS = [0, 1, 2]
+ARRANGEMENTS = {"answer key": reference, "fast": fast}
 
 
 def max_rel_error(ours, theirs):
@@ -208,11 +214,13 @@ def test_lstm_cell(seed):
     check_lstm_param_grads(grads, g_ih, g_hh, g_bih, n_a)
 
 
+@pytest.mark.parametrize("arrangement", ARRANGEMENTS)
 @pytest.mark.parametrize("seed", SEEDS)
-def test_lstm_sequence(seed):
+def test_lstm_sequence(seed, arrangement):
+    module = ARRANGEMENTS[arrangement]
     p, x, a0, da, _ = random_problem(init_lstm_parameters, seed)
-    a, _, c, caches = lstm_forward(x, a0, p)
-    grads = lstm_backward(da, caches)
+    a, _, c, caches = module.lstm_forward(x, a0, p)
+    grads = module.lstm_backward(da, caches)
 
     n_a = a0.shape[0]
     lstm = torch.nn.LSTM(x.shape[0], n_a, batch_first=True)
@@ -250,11 +258,13 @@ def test_gru_cell(seed):
     check_gru_param_grads(grads, *torch_grads(cell), n_a)
 
 
+@pytest.mark.parametrize("arrangement", ARRANGEMENTS)
 @pytest.mark.parametrize("seed", SEEDS)
-def test_gru_sequence(seed):
+def test_gru_sequence(seed, arrangement):
+    module = ARRANGEMENTS[arrangement]
     p, x, a0, da, _ = random_problem(init_gru_parameters, seed)
-    a, _, caches = gru_forward(x, a0, p)
-    grads = gru_backward(da, caches)
+    a, _, caches = module.gru_forward(x, a0, p)
+    grads = module.gru_backward(da, caches)
 
     n_a = a0.shape[0]
     gru = torch.nn.GRU(x.shape[0], n_a, batch_first=True)

@@ -288,7 +288,7 @@ print("lstm_cell_forward: visible tests passed")
 # **Exercise 2.** Write `lstm_forward`, using your `lstm_cell_forward`. It returns the hidden
 # states `a`, the predictions `y` and the cell states `c` of every step, and the caches
 # `(list of the T_x cell caches, x)`. A loop over the time steps that calls `lstm_cell_forward`
-# is all it takes; the docstring describes a faster arrangement, which is optional.
+# is all it takes.
 
 # %% exercise="lstm_forward"
 from solutions.lstm_gru import lstm_forward
@@ -436,7 +436,7 @@ print("lstm_cell_backward: visible tests passed")
 # - `dx[:, :, t]` is the `dxt` of step $t$, and `da0` is the `da_prev` of the first step.
 #
 # **Exercise 4.** Write `lstm_backward`, using your `lstm_cell_backward`. A loop over the steps
-# in reverse is all it takes; the faster arrangement the docstring describes is optional.
+# in reverse is all it takes.
 
 # %% exercise="lstm_backward"
 from solutions.lstm_gru import lstm_backward
