@@ -39,14 +39,9 @@ import nbformat
 
 from autograder.engine import EXERCISES, load_exercises
 from course.nbgrader_api import course_api, succeeded
+from course.outline import COURSE, assignments, exercise_markers
 
-COURSE = Path(__file__).resolve().parent
 GENERATED = ("source", "release")
-
-
-def assignments(course=COURSE):
-    """Names of the assignments, in order: the lesson files' stems, e.g. '01_spiral_and_activations'."""
-    return sorted(path.stem for path in (course / "lessons").glob("[0-9][0-9]_*.py"))
 
 
 def solution_imports(source):
@@ -249,16 +244,6 @@ def expand_markers(notebook, lesson):
     untested = [name for name in answered if name not in tested]
     if untested:
         raise LessonError(f"{lesson.name}: exercise {', '.join(untested)} has no hidden_tests cell")
-
-
-def exercise_markers(course=COURSE):
-    """(exercise name, lesson name) of every `exercise=` marker of the course, in course order."""
-    pattern = re.compile(r'^# %%.*\bexercise="([^"]+)"', re.MULTILINE)
-    return [
-        (name, lesson)
-        for lesson in assignments(course)
-        for name in pattern.findall((course / "lessons" / f"{lesson}.py").read_text())
-    ]
 
 
 def check_each_exercise_marked_once(course=COURSE):

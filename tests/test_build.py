@@ -1,16 +1,20 @@
-"""course/build.py expands the lesson markers, and refuses a lesson it cannot build."""
+"""course/build.py expands the lesson markers and refuses a lesson it cannot build; course/outline.py
+derives the course functions an exercise may call."""
 
 from pathlib import Path
 
 import jupytext
 import pytest
 
+from autograder.engine import EXERCISES, load_exercises
 from course.build import (
     HOW_TO_WORK,
     LessonError,
     check_each_exercise_marked_once,
     expand_markers,
 )
+from course.outline import course_functions
+from solutions import rnn_forward, softmax_classifier
 
 RELU = 'from solutions.spiral_activations import relu\n\n# %% hidden_tests="relu" points=1\n# Checks relu.\n'
 
@@ -102,3 +106,28 @@ def test_each_registered_exercise_is_marked_once(tmp_path):
     (tmp_path / "lessons" / "01_a.py").write_text('# %% exercise="relu"\n')
     with pytest.raises(LessonError, match="that no lesson marks .*sigmoid"):
         check_each_exercise_marked_once(tmp_path)
+
+
+def test_an_exercise_uses_the_functions_its_notebook_holds():
+    load_exercises()
+    assert EXERCISES["forward"].uses["softmax"] is softmax_classifier.softmax  # notebook 03: rows
+    assert EXERCISES["rnn_backward"].uses["softmax"] is rnn_forward.softmax  # notebook 05: columns
+    assert "forward" not in EXERCISES["lstm_forward"].uses  # notebook 06 holds no `forward`
+
+
+def test_a_carried_forward_name_means_the_latest_earlier_lesson(tmp_path):
+    (tmp_path / "lessons").mkdir()
+    lessons = {
+        "01_a": "from solutions.rnn_forward import softmax, rnn_forward\n",
+        "02_b": "# %%\nfrom solutions.softmax_classifier import softmax\n",
+        "03_c": "# %%\nfrom mywork import softmax, rnn_forward  # noqa: F401\n",
+        "04_d": "from mywork import clip\n",
+    }
+    for name, text in lessons.items():
+        (tmp_path / "lessons" / f"{name}.py").write_text(text)
+    assert course_functions("03_c", tmp_path) == {
+        "softmax": softmax_classifier.softmax,
+        "rnn_forward": rnn_forward.rnn_forward,
+    }
+    with pytest.raises(LookupError, match="04_d takes clip from mywork, but no earlier lesson holds it"):
+        course_functions("04_d", tmp_path)

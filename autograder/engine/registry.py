@@ -4,7 +4,9 @@ and its known mistakes. The modules of autograder/exercises register them."""
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from course.outline import course_functions, lesson_of_exercise
 
 EXERCISES = {}
 MISTAKES = {}
@@ -31,10 +33,16 @@ class Exercise:
     name: str
     reference: Callable
     cases: Callable  # cases(rng) -> iterable of Case
-    uses: dict = field(default_factory=dict)  # names the student's code may call -> reference
     mutates: tuple = ()  # indices of arguments the function is meant to change in place
     rtol: float = 1e-6
     atol: float = 1e-9
+
+    @property
+    def uses(self):
+        """{name: reference} of the course functions the student's code may call: those that the
+        exercise's notebook holds (course/outline.py), so a mistake in one costs its own points only."""
+        lesson = lesson_of_exercise().get(self.name)
+        return dict(course_functions(lesson)) if lesson else {}
 
 
 def exercise(name, reference, **options):

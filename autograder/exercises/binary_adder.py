@@ -5,24 +5,9 @@ from copy import deepcopy
 import numpy as np
 
 from autograder.engine import Case, exercise, mistake, output_problem
-from autograder.exercises.rnn_backward import COURSE_FUNCTIONS as RNN_FUNCTIONS
 from solutions import binary_adder as ref
 from solutions import rnn_backward as ref05
 from solutions import rnn_forward as ref04
-from solutions import spiral_activations as ref01
-
-# What the student's functions may call: every course function, answered by the reference, so
-# that a mistake in one exercise (or in a carried-over function) costs that exercise's points only.
-COURSE_FUNCTIONS = {
-    **RNN_FUNCTIONS,
-    "sigmoid": ref01.sigmoid,
-    "make_addition_data": ref.make_addition_data,
-    "adder_forward": ref.adder_forward,
-    "adder_loss": ref.adder_loss,
-    "adder_backward": ref.adder_backward,
-    "adder_train_step": ref.adder_train_step,
-    "addition_accuracy": ref.addition_accuracy,
-}
 
 
 def random_model(rng, n_a, scale=0.8):
@@ -119,7 +104,7 @@ def adder_forward_problem(got, expected, args, call):
     )
 
 
-@exercise("adder_forward", ref.adder_forward, uses=COURSE_FUNCTIONS)
+@exercise("adder_forward", ref.adder_forward)
 def adder_forward_cases(rng):
     for _ in range(3):
         n_a, m, T = (int(n) for n in rng.integers(2, 7, size=3))
@@ -191,7 +176,7 @@ def adder_loss_sign(y_hat, y):
 # ---------------------------------------------------------------- adder_backward
 
 
-@exercise("adder_backward", ref.adder_backward, uses=COURSE_FUNCTIONS)
+@exercise("adder_backward", ref.adder_backward)
 def adder_backward_cases(rng):
     for _ in range(3):
         n_a, m, T = (int(n) for n in rng.integers(2, 7, size=3))
@@ -268,7 +253,7 @@ def train_step_problem(got, expected, args, call):
     return output_problem(outcome.value, ref.adder_train_step(*deepcopy(args)), "the returned loss")
 
 
-@exercise("adder_train_step", ref.adder_train_step, uses=COURSE_FUNCTIONS, mutates=(2,))
+@exercise("adder_train_step", ref.adder_train_step, mutates=(2,))
 def adder_train_step_cases(rng):
     for max_norm in (0.05, 100.0, 0.3):
         n_a, m, T = (int(n) for n in rng.integers(2, 7, size=3))

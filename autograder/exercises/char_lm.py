@@ -5,26 +5,10 @@ from copy import deepcopy
 import numpy as np
 
 from autograder.engine import Case, exercise, mistake, output_problem
-from autograder.exercises.rnn_backward import COURSE_FUNCTIONS as RNN_FUNCTIONS
 from solutions import char_lm as ref
 from solutions import rnn_backward as ref05
 from solutions import rnn_forward as ref04
 
-# What the student's functions may call: every course function, answered by the reference, so
-# that a mistake in one exercise (or in a carried-over function) costs that exercise's points only.
-COURSE_FUNCTIONS = {
-    **RNN_FUNCTIONS,
-    "build_vocabulary": ref.build_vocabulary,
-    "encode": ref.encode,
-    "one_hot": ref.one_hot,
-    "make_streams": ref.make_streams,
-    "lm_forward": ref.lm_forward,
-    "lm_backward": ref.lm_backward,
-    "optimize": ref.optimize,
-    "train_epoch": ref.train_epoch,
-    "evaluate": ref.evaluate,
-    "smooth": ref.smooth,
-}
 LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ .,!?\n"))
 
 
@@ -199,7 +183,7 @@ def make_streams_interleaved(ix, m):
 # ---------------------------------------------------------------- lm_forward
 
 
-@exercise("lm_forward", ref.lm_forward, uses=COURSE_FUNCTIONS)
+@exercise("lm_forward", ref.lm_forward)
 def lm_forward_cases(rng):
     for _ in range(3):
         vocab_size, n_a, m, T = (int(n) for n in rng.integers(2, 7, size=4))
@@ -269,7 +253,7 @@ def backward_cache(rng, vocab_size, n_a, m, T):
     return ref.lm_forward(X, Y, a0, random_model(rng, vocab_size, n_a))[1]
 
 
-@exercise("lm_backward", ref.lm_backward, uses=COURSE_FUNCTIONS)
+@exercise("lm_backward", ref.lm_backward)
 def lm_backward_cases(rng):
     for _ in range(3):
         vocab_size, n_a, m, T = (int(n) for n in rng.integers(2, 7, size=4))
@@ -387,7 +371,7 @@ def optimize_problem(got, expected, args, call):
     return None
 
 
-@exercise("optimize", ref.optimize, uses=COURSE_FUNCTIONS, mutates=(3,))
+@exercise("optimize", ref.optimize, mutates=(3,))
 def optimize_cases(rng):
     for max_norm in (0.05, 100.0, 0.2):
         vocab_size, n_a, m, T = (int(n) for n in rng.integers(2, 7, size=4))
@@ -482,7 +466,7 @@ def train_epoch_problem(got, expected, args, call):
     return output_problem(np.asarray(losses, dtype=np.float64), np.array(want), "the returned losses")
 
 
-@exercise("train_epoch", ref.train_epoch, uses=COURSE_FUNCTIONS, mutates=(2,))
+@exercise("train_epoch", ref.train_epoch, mutates=(2,))
 def train_epoch_cases(rng):
     for seq_length in (4, 5):
         vocab_size, n_a, m = 6, 5, 3
@@ -527,7 +511,7 @@ def train_epoch_full_batches(inputs, targets, parameters, seq_length, learning_r
 # ---------------------------------------------------------------- evaluate
 
 
-@exercise("evaluate", ref.evaluate, uses=COURSE_FUNCTIONS)
+@exercise("evaluate", ref.evaluate)
 def evaluate_cases(rng):
     for seq_length in (4, 6, 30):
         vocab_size, n_a, m, L = 7, 5, 3, 17
@@ -598,7 +582,7 @@ def sample_problem(got, expected, args, call):
     )
 
 
-@exercise("sample", ref.sample, uses=COURSE_FUNCTIONS)
+@exercise("sample", ref.sample)
 def sample_cases(rng):
     for temperature in (0.0, 0.5, 1.0, 2.0):
         vocab_size, n_a = int(rng.integers(4, 9)), int(rng.integers(3, 8))

@@ -10,29 +10,6 @@ import numpy as np
 from autograder.engine import Case, exercise, mistake
 from autograder.exercises.rnn_forward import sizes_label
 from solutions import lstm_gru as ref
-from solutions import rnn_backward as ref05
-from solutions import rnn_forward as ref04
-from solutions import spiral_activations as ref01
-
-# What the student's functions may call: every course function, answered by the reference, so
-# that a mistake in one exercise costs that exercise's points only.
-COURSE_FUNCTIONS = {
-    "sigmoid": ref01.sigmoid,
-    "softmax": ref04.softmax,
-    "rnn_cell_forward": ref04.rnn_cell_forward,
-    "rnn_forward": ref04.rnn_forward,
-    "rnn_cell_backward": ref05.rnn_cell_backward,
-    "init_lstm_parameters": ref.init_lstm_parameters,
-    "init_gru_parameters": ref.init_gru_parameters,
-    "lstm_cell_forward": ref.lstm_cell_forward,
-    "lstm_forward": ref.lstm_forward,
-    "lstm_cell_backward": ref.lstm_cell_backward,
-    "lstm_backward": ref.lstm_backward,
-    "gru_cell_forward": ref.gru_cell_forward,
-    "gru_forward": ref.gru_forward,
-    "gru_cell_backward": ref.gru_cell_backward,
-    "gru_backward": ref.gru_backward,
-}
 
 
 def random_sizes(rng):
@@ -53,7 +30,7 @@ def random_parameters(rng, init, n_x, n_a, n_y):
 # ---------------------------------------------------------------- LSTM, one step, forward
 
 
-@exercise("lstm_cell_forward", ref.lstm_cell_forward, uses=COURSE_FUNCTIONS)
+@exercise("lstm_cell_forward", ref.lstm_cell_forward)
 def lstm_cell_forward_cases(rng):
     for _ in range(3):
         n_x, n_a, n_y, m, _ = random_sizes(rng)
@@ -150,7 +127,7 @@ def lstm_cell_forward_concat_reversed(xt, a_prev, c_prev, parameters):
 # ---------------------------------------------------------------- LSTM, sequence, forward
 
 
-@exercise("lstm_forward", ref.lstm_forward, uses=COURSE_FUNCTIONS)
+@exercise("lstm_forward", ref.lstm_forward)
 def lstm_forward_cases(rng):
     for _ in range(2):
         n_x, n_a, n_y, m, T_x = random_sizes(rng)
@@ -227,7 +204,7 @@ def lstm_forward_cell_not_carried(x, a0, parameters):
 # ---------------------------------------------------------------- LSTM, one step, backward
 
 
-@exercise("lstm_cell_backward", ref.lstm_cell_backward, uses=COURSE_FUNCTIONS)
+@exercise("lstm_cell_backward", ref.lstm_cell_backward)
 def lstm_cell_backward_cases(rng):
     for _ in range(3):
         n_x, n_a, n_y, m, _ = random_sizes(rng)
@@ -357,7 +334,7 @@ def lstm_cell_backward_no_sigmoid_derivative(da_next, dc_next, cache):
 # ---------------------------------------------------------------- LSTM, sequence, backward
 
 
-@exercise("lstm_backward", ref.lstm_backward, uses=COURSE_FUNCTIONS)
+@exercise("lstm_backward", ref.lstm_backward)
 def lstm_backward_cases(rng):
     for _ in range(2):
         n_x, n_a, n_y, m, T_x = random_sizes(rng)
@@ -512,7 +489,7 @@ def lstm_backward_no_forget_factor(da, caches):
 # ---------------------------------------------------------------- GRU, one step, forward
 
 
-@exercise("gru_cell_forward", ref.gru_cell_forward, uses=COURSE_FUNCTIONS)
+@exercise("gru_cell_forward", ref.gru_cell_forward)
 def gru_cell_forward_cases(rng):
     for _ in range(3):
         n_x, n_a, n_y, m, _ = random_sizes(rng)
@@ -604,7 +581,7 @@ def gru_cell_forward_without_gate_biases(xt, a_prev, parameters):
 # ---------------------------------------------------------------- GRU, sequence, forward
 
 
-@exercise("gru_forward", ref.gru_forward, uses=COURSE_FUNCTIONS)
+@exercise("gru_forward", ref.gru_forward)
 def gru_forward_cases(rng):
     for _ in range(2):
         n_x, n_a, n_y, m, T_x = random_sizes(rng)
@@ -647,7 +624,7 @@ def gru_forward_hidden_not_carried(x, a0, parameters):
 # ---------------------------------------------------------------- GRU, one step, backward
 
 
-@exercise("gru_cell_backward", ref.gru_cell_backward, uses=COURSE_FUNCTIONS)
+@exercise("gru_cell_backward", ref.gru_cell_backward)
 def gru_cell_backward_cases(rng):
     for _ in range(3):
         n_x, n_a, n_y, m, _ = random_sizes(rng)
@@ -756,7 +733,7 @@ def gru_cell_backward_tanh_of_preactivation(da_next, cache):
 # ---------------------------------------------------------------- GRU, sequence, backward
 
 
-@exercise("gru_backward", ref.gru_backward, uses=COURSE_FUNCTIONS)
+@exercise("gru_backward", ref.gru_backward)
 def gru_backward_cases(rng):
     for _ in range(2):
         n_x, n_a, n_y, m, T_x = random_sizes(rng)

@@ -7,24 +7,10 @@ from autograder.exercises.rnn_forward import random_parameters, random_sizes, si
 from solutions import rnn_backward as ref
 from solutions import rnn_forward as ref04
 
-# What the student's functions may call, answered by the reference, so that a mistake in one
-# exercise costs that exercise's points only.
-COURSE_FUNCTIONS = {
-    "softmax": ref04.softmax,
-    "init_rnn_parameters": ref04.init_rnn_parameters,
-    "rnn_cell_forward": ref04.rnn_cell_forward,
-    "rnn_forward": ref04.rnn_forward,
-    "rnn_cell_backward": ref.rnn_cell_backward,
-    "rnn_backward": ref.rnn_backward,
-    "clip": ref.clip,
-    "clip_by_norm": ref.clip_by_norm,
-}
-
-
 # ---------------------------------------------------------------- rnn_cell_backward
 
 
-@exercise("rnn_cell_backward", ref.rnn_cell_backward, uses=COURSE_FUNCTIONS)
+@exercise("rnn_cell_backward", ref.rnn_cell_backward)
 def rnn_cell_backward_cases(rng):
     for _ in range(3):
         n_x, n_a, n_y, m, _ = random_sizes(rng)
@@ -124,7 +110,7 @@ def rnn_cell_backward_mean_bias(da_next, cache):
 # ---------------------------------------------------------------- rnn_backward
 
 
-@exercise("rnn_backward", ref.rnn_backward, uses=COURSE_FUNCTIONS)
+@exercise("rnn_backward", ref.rnn_backward)
 def rnn_backward_cases(rng):
     for _ in range(3):
         n_x, n_a, n_y, m, T_x = random_sizes(rng)
@@ -236,7 +222,7 @@ def rnn_backward_without_da_t(da, caches):
 # ---------------------------------------------------------------- gradient_norms_through_time
 
 
-@exercise("gradient_norms_through_time", ref.gradient_norms_through_time, uses=COURSE_FUNCTIONS)
+@exercise("gradient_norms_through_time", ref.gradient_norms_through_time)
 def gradient_norms_through_time_cases(rng):
     for scale in (0.5, 1.0, 2.0):
         n_x, n_a, n_y, m, T_x = random_sizes(rng)

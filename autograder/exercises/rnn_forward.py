@@ -5,17 +5,6 @@ import numpy as np
 from autograder.engine import Case, exercise, mistake
 from solutions import rnn_forward as ref
 
-# What the student's functions may call, answered by the reference, so that a mistake in one
-# exercise costs that exercise's points only.
-COURSE_FUNCTIONS = {
-    "softmax": ref.softmax,
-    "init_rnn_parameters": ref.init_rnn_parameters,
-    "rnn_cell_forward": ref.rnn_cell_forward,
-    "rnn_forward": ref.rnn_forward,
-    "to_batch_first": ref.to_batch_first,
-    "to_time_major": ref.to_time_major,
-}
-
 
 def random_sizes(rng):
     """(n_x, n_a, n_y, m, T_x), small and all different, so that a swapped axis shows as a shape."""
@@ -86,7 +75,7 @@ def softmax_columns_global_sum(z):
 # ---------------------------------------------------------------- rnn_cell_forward
 
 
-@exercise("rnn_cell_forward", ref.rnn_cell_forward, uses=COURSE_FUNCTIONS)
+@exercise("rnn_cell_forward", ref.rnn_cell_forward)
 def rnn_cell_forward_cases(rng):
     for _ in range(3):
         n_x, n_a, n_y, m, _ = random_sizes(rng)
@@ -169,7 +158,7 @@ def rnn_cell_forward_cache_order(xt, a_prev, parameters):
 # ---------------------------------------------------------------- rnn_forward
 
 
-@exercise("rnn_forward", ref.rnn_forward, uses=COURSE_FUNCTIONS)
+@exercise("rnn_forward", ref.rnn_forward)
 def rnn_forward_cases(rng):
     for _ in range(3):
         n_x, n_a, n_y, m, T_x = random_sizes(rng)
