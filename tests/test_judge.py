@@ -14,15 +14,26 @@ from conftest import as_student_code, self_contained
 
 from autograder import CheckFailed, check
 from autograder.engine import EXERCISES, MISTAKES, load_exercises
-from autograder.kernel.wire import Channel, WireError, decode, encode, judged_check
+from autograder.kernel import course_function
+from autograder.kernel.calls import ownership_problem
+from autograder.kernel.check import JUDGE_ENV
+from autograder.kernel.wire import Channel, CourseFunction, WireError, decode, encode, judged_check
 from autograder.sandbox.judge import Judge
+from solutions import rnn_forward as ref04
+from solutions import softmax_classifier as ref02
 
 load_exercises()
 
 
 @pytest.fixture(scope="module")
-def judge():
-    return Judge()
+def judge(tmp_path_factory):
+    return Judge(tmp_path_factory.mktemp("judge"))
+
+
+def connected(judge):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(str(judge.path))
+    return sock
 
 
 @pytest.fixture
@@ -128,7 +139,7 @@ def test_a_check_inside_a_check_fails(session):
 
 def test_a_wrong_token_is_ignored(judge, session):
     session.expect("relu_tests", "relu")
-    with socket.create_connection(("127.0.0.1", judge.port)) as sock:
+    with connected(judge) as sock:
         Channel(sock).send(
             {"op": "check", "token": "0" * 32, "name": "relu", "ownership": None, "argnames": ["x"]}
         )
@@ -138,7 +149,7 @@ def test_a_wrong_token_is_ignored(judge, session):
 
 def test_a_kernel_that_breaks_the_protocol_fails_its_check(judge, session):
     session.expect("relu_tests", "relu")
-    with socket.create_connection(("127.0.0.1", judge.port)) as sock:
+    with connected(judge) as sock:
         channel = Channel(sock)
         channel.send(
             {"op": "check", "token": session.token, "name": "relu", "ownership": None, "argnames": ["x"]}
@@ -185,3 +196,81 @@ def test_oversized_messages_are_refused():
         writer.sendall(struct.pack(">I", 2**31))
         with pytest.raises(WireError, match="larger than the limit"):
             Channel(reader).receive()
+
+
+# ---------------------------------------------------------------- functions of earlier notebooks
+
+
+@pytest.fixture
+def notebook_05(judge):
+    """The judge's session of a notebook of 05, whose kernel this process plays."""
+    yield judge.open_session("05_rnn_backward")
+    judge.close_session()
+
+
+def test_a_course_function_runs_the_reference_of_an_earlier_notebook(notebook_05, monkeypatch):
+    rng = np.random.default_rng(4)
+    params = ref04.init_rnn_parameters(3, 5, 2, seed=1)
+    x, a0 = rng.standard_normal((3, 4, 6)), rng.standard_normal((5, 4))
+    monkeypatch.setenv(JUDGE_ENV, notebook_05.address)
+    rnn_forward = course_function("rnn_forward")
+    assert isinstance(rnn_forward, CourseFunction)
+    a, y, (caches, x_back) = rnn_forward(x, a0, parameters=params)
+    expected = ref04.rnn_forward(x, a0, params)
+    assert np.array_equal(a, expected[0]) and np.array_equal(y, expected[1])
+    assert np.array_equal(caches[2][0], expected[2][0][2][0]) and np.array_equal(x_back, x)
+    softmax = CourseFunction("softmax", notebook_05.address)  # 04's column softmax, not 02's
+    z = rng.standard_normal((3, 4))
+    assert np.allclose(softmax(z).sum(axis=0), 1)
+    with pytest.raises(ValueError):  # the reference's own error, as the reference raised it
+        rnn_forward(x[:, :, 0], a0, params)
+
+
+@pytest.mark.parametrize("name", ["rnn_backward", "lstm_forward", "check", "os"])
+def test_its_own_later_and_unknown_functions_are_refused(notebook_05, name):
+    with pytest.raises(ImportError, match=f"{name} is not a function of a notebook before 05"):
+        CourseFunction(name, notebook_05.address)
+
+
+def test_a_course_function_needs_the_token(judge, notebook_05):
+    with pytest.raises(WireError):
+        CourseFunction("rnn_forward", f"{judge.path}:{'0' * 32}")
+
+
+def test_a_function_argument_sees_the_arrays_the_reference_nudges(judge):
+    """eval_numerical_gradient(f, x) with an f that reads x from elsewhere, as lessons write it."""
+    session = judge.open_session("03_three_layer_net")
+    try:
+        gradient = CourseFunction("eval_numerical_gradient", session.address)
+        weights = np.array([[1.0, -2.0], [0.5, 3.0]])
+
+        def loss(_):  # ignores its argument: reads the weights being nudged in place
+            return float(np.sum(weights**3))
+
+        numerical = gradient(loss, weights)
+        assert np.allclose(numerical, 3 * weights**2, rtol=1e-6)
+        assert np.array_equal(weights, [[1.0, -2.0], [0.5, 3.0]])  # restored
+        here = weights.copy()
+        for function, arrays in ((gradient, weights), (ref02.eval_numerical_gradient, here)):
+            with pytest.raises(ZeroDivisionError):  # the error of the function passed, as it raised it
+                function(lambda v: 1 / 0, arrays)
+        assert np.array_equal(weights, here)  # left as the reference left it, nudged
+    finally:
+        judge.close_session()
+
+
+def test_a_student_function_may_call_a_course_function(notebook_05):
+    rnn_cell_forward = CourseFunction("rnn_cell_forward", notebook_05.address)
+
+    def rnn_forward(x, a0, parameters):
+        return rnn_cell_forward(x[:, :, 0], a0, parameters)
+
+    assert ownership_problem("rnn_forward", rnn_forward, ref04.rnn_forward) is None
+
+
+def test_in_a_lab_a_course_function_is_the_reference(monkeypatch):
+    monkeypatch.delenv(JUDGE_ENV, raising=False)
+    assert course_function("softmax", "05_rnn_backward") is ref04.softmax
+    assert course_function("softmax", "03_three_layer_net") is ref02.softmax
+    with pytest.raises(ImportError):
+        course_function("rnn_forward", "04_rnn_forward")

@@ -53,7 +53,9 @@ class Worker:
                 shutil.copy(release, self.root / "release" / name)
         limits = sandbox.Limits(memory=settings.memory * sandbox.MiB, cpu=settings.cpu)
         limits.landlock = sandbox.landlock_abi() > 0
-        self.runtime = execute.Runtime(judge=Judge(), limits=limits, folder=self.root / "sandbox")
+        self.runtime = execute.Runtime(
+            judge=Judge(self.root / "judge"), limits=limits, folder=self.root / "sandbox"
+        )
         execute.RUNTIME = self.runtime
         self.api = course_api(course_root, self.root, grading_config(course_root, settings))
 

@@ -1,9 +1,11 @@
-"""`check(name, student_function)`: the single call of every hidden test.
+"""`check(name, student_function)`: the single call of every hidden test; `course_function(name)`:
+a function of an earlier notebook, for carried-forward work.
 
 In a learner's lab, check() judges in this process with the engine (autograder/engine). In a
 kernel run by the grading command (the environment names a judge), it only relays: the judge
 outside the kernel draws the cases, calls the student's function through the wire and decides
-(autograder/kernel/wire.py, autograder/sandbox/judge.py).
+(autograder/kernel/wire.py, autograder/sandbox/judge.py). Likewise a course function runs its
+reference here in a lab, and in the judge under grading.
 """
 
 import os
@@ -42,6 +44,28 @@ def check(name, function):
     if problem:
         raise CheckFailed(problem) from None
     print(passed_message(name, count))
+
+
+def course_function(name, assignment=None):
+    """The function `name` of an earlier notebook, for a notebook of `assignment` (what
+    `from mywork import name` gives under grading, where the reference stands in for it).
+
+    In a kernel run by the grading command the judge runs the reference and decides which names
+    the notebook may have (`assignment` is not needed); elsewhere the reference runs here.
+    """
+    judge = os.environ.get(JUDGE_ENV)
+    if judge:
+        from autograder.kernel.wire import CourseFunction
+
+        return CourseFunction(name, judge)
+    if assignment is None:
+        raise ValueError(f"course_function({name!r}) outside grading needs the assignment")
+    from autograder.engine.carried import course_functions
+
+    functions = course_functions(assignment)
+    if name not in functions:
+        raise ImportError(f"{name} is not a function of a notebook before {assignment}")
+    return functions[name]
 
 
 def show_check_failures_plainly():

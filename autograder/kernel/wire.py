@@ -2,11 +2,13 @@
 
 When the grading command runs a notebook (python -m autograder.grading), the student's kernel
 holds neither the exercises nor the reference solutions. There, check(name, function) opens
-a connection to the judge in the grader's own process (autograder/sandbox/judge.py, address and
-token in the environment variable RNN_JUDGE); the judge draws the seeded cases, asks the
-kernel to call the student's function on each, computes the references, compares and
-records the verdict itself. Whatever a notebook patches in its own process (numpy, the
-checker, builtins), it cannot change a verdict made in another.
+a connection to the judge in the grader's own process (autograder/sandbox/judge.py: a Unix
+socket, the only way out of the sandbox; its path and a token in the environment variable
+RNN_JUDGE); the judge draws the seeded cases, asks the kernel to call the student's function
+on each, computes the references, compares and records the verdict itself. Whatever a
+notebook patches in its own process (numpy, the checker, builtins), it cannot change a
+verdict made in another. course_function(name) is the kernel's handle on a function of an
+earlier notebook, whose reference the judge runs (carried-forward work).
 
 Values cross the wire as JSON. Arrays travel as .npy bytes and are read back with
 allow_pickle=False, and only plain types are ever rebuilt, so decoding what a kernel sent
@@ -17,11 +19,13 @@ travel as handles; calling one is a round trip.
 """
 
 import base64
+import builtins
 import io
 import json
 import re
 import socket
 import struct
+import threading
 
 import numpy as np
 
@@ -210,24 +214,28 @@ class JudgeCallable:
 
     def __call__(self, *args):
         self._channel.send({"op": "callback", "id": self._key, "args": encode(args, self._handle)})
-        reply = self._channel.receive()
-        if reply["op"] == "return":
-            if reply.get("args_after") is not None:  # the call changed its arguments in place
-                for original, after in zip(args, decode(reply["args_after"], self._rebuild), strict=False):
-                    write_back(original, after)
-            return decode(reply["value"], self._rebuild)
-        if reply["op"] == "raise":
-            raise RuntimeError(str(reply.get("message", "")))
-        raise WireError(f"unexpected {reply['op']!r} during a call")
+        return call_result(self._channel, self._channel.receive(), args)
 
     def __deepcopy__(self, memo):
         return self
 
-    def _handle(self, value):
+    @staticmethod
+    def _handle(value):
         return value._key if isinstance(value, JudgeCallable) else None
 
-    def _rebuild(self, key):
-        return JudgeCallable(self._channel, key)
+
+def call_result(channel, reply, args):
+    """The value of a call that the judge answered with `reply` (a return or a raise); the
+    arrays in args that the call changed in place are changed here too."""
+    rebuild = lambda key: JudgeCallable(channel, key)  # noqa: E731
+    if reply["op"] in ("return", "raise") and reply.get("args_after") is not None:
+        for original, after in zip(args, decode(reply["args_after"], rebuild), strict=False):
+            write_back(original, after)  # the call changed its arguments in place
+    if reply["op"] == "return":
+        return decode(reply["value"], rebuild)
+    if reply["op"] == "raise":
+        raise builtin_error(reply.get("type"))(str(reply.get("message", "")))
+    raise WireError(f"unexpected {reply['op']!r} during a call")
 
 
 def write_back(original, new):
@@ -273,14 +281,14 @@ def judged_check(name, function, address):
     from autograder.kernel.calls import isolated, ownership_problem, run
     from autograder.kernel.check import CheckFailed
 
-    host, port, token = address.rsplit(":", 2)
     problem = ownership_problem(name, function, judged_check)
     code = getattr(function, "__code__", None)
     names = list(code.co_varnames[: code.co_argcount]) if problem is None else []
-    with socket.create_connection((host, int(port))) as sock:
+    sock, token = connect(address)
+    with sock:
         channel = Channel(sock)
         channel.send({"op": "check", "token": token, "name": name, "ownership": problem, "argnames": names})
-        handle = JudgeCallable(channel, None)._handle
+        handle = JudgeCallable._handle
         while True:
             message = channel.receive()
             op = message["op"]
@@ -303,3 +311,77 @@ def judged_check(name, function, address):
     if not message.get("passed"):
         raise CheckFailed(message.get("message", "")) from None
     print(message.get("message", ""))
+
+
+def connect(address):
+    """(a socket connected to the judge, the token) for an RNN_JUDGE address `path:token`."""
+    path, token = address.rsplit(":", 1)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(path)
+    except OSError:
+        sock.close()
+        raise
+    return sock, token
+
+
+def builtin_error(name):
+    """Python's exception class of that name, or RuntimeError (the judge names a reference's error)."""
+    error = getattr(builtins, name, None) if isinstance(name, str) else None
+    return error if isinstance(error, type) and issubclass(error, Exception) else RuntimeError
+
+
+# ---------------------------------------------------------------- functions of earlier notebooks
+
+
+class CourseFunction:
+    """A function of an earlier notebook, as a graded kernel has it: each call runs the reference
+    in the judge. Arguments and the result cross the wire as data (arrays that the reference
+    changes in place are changed here too); a function passed as an argument stays here and is
+    called back, after the arrays the reference changed so far are copied here (so that
+    `eval_numerical_gradient(f, x)` works with an `f` that reads the nudged `x` from elsewhere).
+    """
+
+    def __init__(self, name, address):
+        self.__name__ = self.__qualname__ = name
+        self._lock = threading.Lock()
+        sock, token = connect(address)
+        self._channel = Channel(sock)
+        self._channel.send({"op": "course", "token": token, "name": name})
+        reply = self._channel.receive()
+        if reply["op"] != "ready":
+            sock.close()
+            raise ImportError(str(reply.get("message", f"{name} is not available")))
+
+    def __repr__(self):
+        return f"<function {self.__name__} of an earlier notebook (the reference, under grading)>"
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __call__(self, *args, **kwargs):
+        __tracebackhide__ = True
+        with self._lock:
+            local = []
+            handle = lambda value: str(local.append(value) or len(local) - 1)  # noqa: E731
+            self._channel.send({"op": "call", "args": encode(args, handle), "kwargs": encode(kwargs, handle)})
+            while True:
+                reply = self._channel.receive()
+                if reply["op"] != "callback":
+                    return call_result(self._channel, reply, args)
+                self._call_back(reply, args, local)
+
+    def _call_back(self, message, args, local):
+        """Call one of the functions passed to the reference, as the reference asks."""
+        key = message.get("id")
+        if type(key) is not str or not key.isdigit() or int(key) >= len(local):
+            raise WireError("a call back to an unknown function")
+        if message.get("args_now") is not None:
+            for original, now in zip(args, decode(message["args_now"]), strict=False):
+                write_back(original, now)
+        try:
+            value = local[int(key)](*decode(message.get("args")))
+        except Exception as error:  # the student's function, called for the reference
+            self._channel.send({"op": "raise", "type": type_name(error), "message": str(error)[:2000]})
+        else:
+            self._channel.send({"op": "return", "value": encode(value)})

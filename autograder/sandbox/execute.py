@@ -157,7 +157,7 @@ class GradingExecute(Execute):
             raise RuntimeError("GradingExecute runs inside the grading command (autograder.grading)")
         self.runtime = runtime
         self.kernel_name = sandbox.KERNEL_NAME
-        self.session = runtime.judge.open_session()
+        self.session = runtime.judge.open_session(resources.get("nbgrader", {}).get("assignment"))
         self.private = Path(tempfile.mkdtemp(prefix="kernel-", dir=runtime.folder))
         self.setup_sandbox()
         self.executed, self.killers, self.restarts, self.gave_up = [], set(), 0, False

@@ -1,30 +1,41 @@
 """The judge: the grader-side half of check() for notebooks run by the grading command.
 
-A Judge listens on a loopback port of the grading process. For each notebook it opens a
-Session with a fresh token (the kernel finds address and token in RNN_JUDGE). The executor
-tells the session which hidden-test cell is running and which exercise it checks; a check
-that reaches the judge during that cell is run here (cases, references, comparison and the
-known-mistake hints are all computed in this process) and its verdict is recorded for the
-cell. The executor then writes the cell's outputs from the recorded verdicts alone.
+A Judge listens on a Unix socket of the grading process (a file, bound into the kernel's
+sandbox: the sandbox has no network). For each notebook it opens a Session for the
+notebook's assignment, with the token of the notebook's kernel (the kernel finds the socket
+and the token in RNN_JUDGE). The executor tells the session which hidden-test cell is running
+and which exercise it checks; a check that reaches the judge during that cell is run here
+(cases, references, comparison and the known-mistake hints are all computed in this process)
+and its verdict is recorded for the cell. The executor then writes the cell's outputs from the
+recorded verdicts alone.
 
 A check that arrives outside its own cell is refused without running any case, so a
 notebook cannot probe the hidden tests for expected values; every check run inside the cell
 must pass, so it cannot try several answers either.
+
+The judge also runs the functions of earlier notebooks that the notebook imports
+(autograder.kernel.course_function, `from mywork import ...`), at any time: only those of the
+assignments before the session's own (autograder/engine/carried.py), never its own exercises.
+The kernel's arguments are plain data (placeholders for anything else), so a reference never
+runs the kernel's code; a function passed as an argument is called back in the kernel.
 """
 
 import builtins
 import hmac
 import logging
+import os
 import secrets
 import socket
 import threading
 import traceback
 import types
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from autograder import engine
+from autograder.engine.carried import course_functions
 from autograder.kernel.calls import Outcome, Remote
-from autograder.kernel.wire import Channel, Closed, WireError, decode, encode
+from autograder.kernel.wire import Channel, Closed, WireError, decode, encode, type_name
 
 log = logging.getLogger(__name__)
 
@@ -107,17 +118,7 @@ class RemoteFunction(Remote):
         args = decode(message.get("args"), self.handles.get)
         if type(args) is not tuple:
             raise WireError("callback arguments are not a tuple")
-        before = encode(args, self.handles.add)
-        try:
-            value = function(*args)
-        except Exception as error:  # the reference, called with the student's arguments
-            self.channel.send({"op": "raise", "message": f"{type(error).__name__}: {error}"})
-        else:
-            after = encode(args, self.handles.add)
-            reply = {"op": "return", "value": encode(value, self.handles.add)}
-            if after != before:  # a reference that changes its arguments (sgd_step): send them back
-                reply["args_after"] = after
-            self.channel.send(reply)
+        self.channel.send(reference_reply(function, args, {}, self.handles.add, plain_error=False))
 
     def read_outcome(self, message, count):
         args_after = decode(message.get("args_after"))
@@ -134,6 +135,42 @@ class RemoteFunction(Remote):
         )
 
 
+def reference_reply(function, args, kwargs, handle, plain_error=True):
+    """The reply to a call of a reference with the kernel's arguments: its value, and the
+    arguments it changed in place (sgd_step), or the error it raised."""
+    before = encode(args, handle)
+    try:
+        value = function(*args, **kwargs)
+    except Exception as error:  # the reference, called with the student's arguments
+        if plain_error:
+            return {"op": "raise", "type": type_name(error), "message": str(error)[:2000]}
+        return {"op": "raise", "message": f"{type(error).__name__}: {error}"}
+    after = encode(args, handle)
+    reply = {"op": "return", "value": encode(value, handle)}
+    if after != before:
+        reply["args_after"] = after
+    return reply
+
+
+class KernelFunction:
+    """A function the kernel passed to a reference: calling it is a round trip, before which the
+    arguments of the reference's own call are copied back (they may have been nudged in place)."""
+
+    def __init__(self, channel, key, call):
+        self.channel, self.key, self.call = channel, key, call
+
+    def __call__(self, *args):
+        self.call["synced"] = True
+        now = encode(self.call["args"])
+        self.channel.send({"op": "callback", "id": self.key, "args": encode(args), "args_now": now})
+        reply = self.channel.receive()
+        if reply["op"] == "return":
+            return decode(reply.get("value"))
+        if reply["op"] == "raise":
+            raise error_type(reply.get("type"))(str(reply.get("message", ""))[:2000])
+        raise WireError(f"unexpected {reply['op']!r} during a call back")
+
+
 @dataclass
 class Expectation:
     cell: str
@@ -142,18 +179,28 @@ class Expectation:
 
 
 class Session:
-    """The judge's state for one notebook: its token and the hidden-test cell now running."""
+    """The judge's state for one notebook: its assignment, the token of its kernel and the
+    hidden-test cell now running."""
 
-    def __init__(self, judge):
+    def __init__(self, judge, assignment=None, token=None):
         self.judge = judge
-        self.token = secrets.token_hex(16)
+        self.assignment = assignment
+        self.token = token or new_token()
         self.lock = threading.Lock()
         self.busy = threading.Lock()
         self.expected = None
+        self._functions = None
 
     @property
     def address(self):
-        return f"127.0.0.1:{self.judge.port}:{self.token}"
+        """RNN_JUDGE for a kernel that sees the judge's socket where the judge put it."""
+        return f"{self.judge.path}:{self.token}"
+
+    def course_functions(self):
+        """name -> reference of the functions of earlier notebooks this notebook may call."""
+        if self._functions is None:
+            self._functions = course_functions(self.assignment) if self.assignment else {}
+        return self._functions
 
     def expect(self, cell, exercise):
         with self.lock:
@@ -171,18 +218,34 @@ class Session:
                 expectation.verdicts.append((passed, message))
 
 
-class Judge:
-    """The judge's server: one per grading process, serving one notebook's session at a time."""
+def new_token():
+    return secrets.token_hex(16)
 
-    def __init__(self):
+
+class Judge:
+    """The judge's server: one per grading process, serving one notebook's session at a time.
+
+    Its socket is `folder`/judge.sock, which only the grader's user may open (a kernel runs as
+    that user, or as root mapped into its sandbox)."""
+
+    def __init__(self, folder):
         engine.load_exercises()
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
+        self.path = Path(folder) / "judge.sock"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.unlink(missing_ok=True)
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        previous = os.umask(0o177)
+        try:
+            self.server.bind(str(self.path))
+        finally:
+            os.umask(previous)
+        self.server.listen(16)
         self.session = None
         threading.Thread(target=self.serve_forever, name="judge", daemon=True).start()
 
-    def open_session(self):
-        self.session = Session(self)
+    def open_session(self, assignment=None, token=None):
+        """The session of the next notebook (of `assignment`, run by the kernel holding `token`)."""
+        self.session = Session(self, assignment, token)
         return self.session
 
     def close_session(self):
@@ -209,7 +272,37 @@ class Judge:
             token = first.get("token")
             if session is None or type(token) is not str or not hmac.compare_digest(token, session.token):
                 return
-            self.check(session, channel, first)
+            if first["op"] == "course":
+                self.serve_course(session, channel, first.get("name"))
+            else:
+                self.check(session, channel, first)
+
+    def serve_course(self, session, channel, name):
+        """Run a function of an earlier notebook for the kernel, call after call."""
+        reference = session.course_functions().get(name) if type(name) is str else None
+        if reference is None:
+            where = f"before {session.assignment}" if session.assignment else "of this course"
+            message = f"{name} is not a function of a notebook {where}"
+            return channel.send({"op": "refused", "message": message})
+        channel.send({"op": "ready"})
+        try:
+            while True:
+                message = channel.receive()
+                if message["op"] != "call":
+                    raise WireError(f"unexpected {message['op']!r}")
+                call = {"synced": False}
+                rebuild = lambda key: KernelFunction(channel, key, call)  # noqa: E731,B023
+                args, kwargs = decode(message.get("args"), rebuild), decode(message.get("kwargs"), rebuild)
+                names_ok = type(kwargs) is dict and all(type(k) is str and k.isidentifier() for k in kwargs)
+                if type(args) is not tuple or not names_ok:
+                    raise WireError("the arguments of a call are malformed")
+                call["args"] = args
+                reply = reference_reply(reference, args, kwargs, None)
+                if call["synced"]:  # the kernel's arrays hold the last values sent: send the final ones
+                    reply["args_after"] = encode(args)
+                channel.send(reply)
+        except (OSError, WireError):
+            return  # the kernel stopped, or broke the protocol: its own calls fail
 
     def check(self, session, channel, first):
         name = first.get("name")
