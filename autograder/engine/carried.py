@@ -12,7 +12,7 @@ def course_functions(assignment):
     Never a function of `assignment` itself or of a later one.
     """
     from autograder.engine.registry import EXERCISES, load_exercises
-    from course.build import assignments, exercise_markers
+    from course.outline import assignments, exercise_markers
 
     order = assignments()
     if assignment not in order:
