@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-NEEDS_TORCH = {"bench_recurrent_vs_torch.py"}
+NEEDS_TORCH = {"bench_recurrent_vs_torch.py", "bench_sequence_classifier_vs_torch.py"}
 
 failed = []
 for script in sorted(Path(__file__).parent.glob("bench_*.py")):

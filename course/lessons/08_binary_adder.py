@@ -16,7 +16,7 @@
 # Add two numbers on paper and you go from the rightmost digit to the left, writing one digit
 # of the sum at each column and carrying a 1 to the next column when the column overflows.
 # That is a recurrent computation: the same rule at every column, and a small memory, the
-# carry, passed from column to column. In this last notebook an RNN learns it from examples.
+# carry, passed from column to column. In this notebook an RNN learns it from examples.
 #
 # The numbers are written in binary and read one bit per time step, **least significant bit
 # first**, so that the carry flows forwards in time. At step $t$ the network sees bit $t$ of
@@ -395,6 +395,7 @@ plt.show()
 # right: it gets most bits right, but its small error rate per bit compounds over the length
 # of the number, and the fraction of entirely right sums decays as the numbers grow.
 #
-# This is the end of the course. You have built, from plain numpy, the pieces of every
-# recurrent network: cells and their gradients, backpropagation through time, clipping, gated
-# cells, and two complete models that learn.
+# You have now built, from plain numpy, the pieces of every recurrent network: cells and their
+# gradients, backpropagation through time, clipping, gated cells, and two complete models that
+# learn. Both used the plain RNN. Next, in notebook 09, the gated cells of notebook 06 go to
+# work: an LSTM that reads handwritten digits.
