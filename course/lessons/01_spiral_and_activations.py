@@ -106,7 +106,7 @@ plt.show()
 from solutions.spiral_activations import sigmoid
 
 # %%
-with np.errstate(all="raise"):  # turns any overflow into an error, so you see it
+with np.errstate(over="raise", invalid="raise", divide="raise"):  # overflow is an error here, so you see it
     s = sigmoid(np.array([-1000.0, -1.0, 0.0, 1.0, 1000.0]))
 print(s)
 assert np.allclose(s, [0.0, 0.26894142, 0.5, 0.73105858, 1.0]), "expected [0, 0.269, 0.5, 0.731, 1]"

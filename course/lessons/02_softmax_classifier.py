@@ -84,7 +84,7 @@ assert np.allclose(probs.sum(axis=1), 1.0), "each ROW should sum to 1"
 assert np.allclose(probs, [[0.09003057, 0.24472847, 0.66524096], [1 / 3, 1 / 3, 1 / 3]]), (
     "expected [[0.090, 0.245, 0.665], [1/3, 1/3, 1/3]]"
 )
-with np.errstate(all="raise"):  # turns any overflow into an error, so you see it
+with np.errstate(over="raise", invalid="raise", divide="raise"):  # overflow is an error here, so you see it
     big = softmax(np.array([[1000.0, 1001.0, 1002.0]]))
 assert np.allclose(big, probs[0]), "adding 1000 to every score of a row should not change its softmax"
 assert np.allclose(softmax(np.array([[5.0, 5.0]])), [[0.5, 0.5]]), "a single row (N=1) should work"

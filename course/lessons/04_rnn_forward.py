@@ -173,7 +173,7 @@ from solutions.rnn_forward import softmax
 
 # %%
 z = np.array([[1.0, 0.0, 1000.0], [2.0, 0.0, 1000.0], [3.0, 0.0, 999.0]])
-with np.errstate(all="raise"):  # turns any overflow into an error, so you see it
+with np.errstate(over="raise", invalid="raise", divide="raise"):  # overflow is an error here, so you see it
     probs = softmax(z)
 print(probs)
 assert probs.shape == (3, 3), "softmax should keep the shape (n_y, m)"
@@ -226,6 +226,68 @@ print({name: value.shape for name, value in parameters.items()})
 # $W_{ax} x^{\langle t \rangle}$ is $(n_a, n_x)(n_x, m)$, both $(n_a, m)$; $b_a$, $(n_a, 1)$, is
 # added to every column. Row $i$ of $W_{aa}$ holds the weights **into** hidden unit $i$.
 #
+# Inside the cell: each input is multiplied by its weights, the two products and the bias are
+# summed into the pre-activation $z$, the tanh squashes it into the new hidden state, and the
+# output layer turns the new hidden state into a prediction.
+
+
+# %%
+def draw_rnn_cell():
+    """The inside of one RNN cell: the two weighted inputs, their sum with the bias, the tanh,
+    and the output layer."""
+    fig, ax = plt.subplots(figsize=(9, 5.6))
+    arrow = dict(arrowstyle="-|>", color="black", lw=1.3, mutation_scale=14, shrinkA=0, shrinkB=0)
+    ax.add_patch(FancyBboxPatch((1.2, 0.7), 8.3, 6.0, boxstyle="round,pad=0.1", fc="#eef4fb", ec="#2b5d8a", lw=1.5))
+    ax.text(1.45, 6.35, "RNN cell", fontsize=10, color="#2b5d8a")
+
+    def node(x, y, text, color="#ffffff", width=1.3):
+        ax.add_patch(FancyBboxPatch((x - width / 2, y - 0.3), width, 0.6, boxstyle="round,pad=0.05", fc=color, ec="black"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=12)
+
+    def line(start, end, head=True):
+        ax.annotate("", xy=end, xytext=start, arrowprops=arrow if head else dict(arrow, arrowstyle="-"))
+
+    node(3.1, 2.6, r"$W_{aa}\,\cdot$")
+    node(5.0, 1.5, r"$W_{ax}\,\cdot$")
+    ax.add_patch(plt.Circle((5.0, 2.6), 0.3, fc="white", ec="black"))
+    ax.text(5.0, 2.6, "+", ha="center", va="center", fontsize=14)
+    node(6.8, 2.6, r"$\tanh$", color="#ffe9b3")
+    node(8.1, 4.0, r"$W_{ya}\,\cdot$")
+    ax.add_patch(plt.Circle((8.1, 5.0), 0.3, fc="white", ec="black"))
+    ax.text(8.1, 5.0, "+", ha="center", va="center", fontsize=14)
+    node(8.1, 6.0, "softmax", color="#ffe9b3", width=1.6)
+
+    line((0.0, 2.6), (2.45, 2.6))  # a_prev in
+    ax.text(0.0, 2.8, r"$a^{\langle t-1 \rangle}$" + "\n(n_a, m)", fontsize=11, va="bottom")
+    line((5.0, -0.4), (5.0, 1.2))  # x in
+    ax.text(5.15, -0.45, r"$x^{\langle t \rangle}$  (n_x, m)", fontsize=11, va="bottom")
+    line((3.75, 2.6), (4.7, 2.6))
+    line((5.0, 1.8), (5.0, 2.3))
+    line((4.1, 3.6), (4.8, 2.82))  # bias
+    ax.text(3.7, 3.65, r"$b_a$", fontsize=12)
+    line((5.3, 2.6), (6.15, 2.6))
+    ax.text(5.45, 2.75, "z", fontsize=10, color="#555555")
+    line((7.45, 2.6), (10.8, 2.6))  # a_next out
+    ax.text(9.7, 2.2, r"$a^{\langle t \rangle}$ (n_a, m)" + "\nto step t+1", fontsize=11, va="top")
+    ax.plot([8.1, 8.1], [2.6, 3.7], color="black", lw=1.3)  # branch up to the output layer
+    ax.plot(8.1, 2.6, "o", color="black", ms=4)
+    line((8.1, 3.62), (8.1, 3.7))
+    line((8.1, 4.3), (8.1, 4.7))
+    line((9.1, 5.0), (8.4, 5.0))
+    ax.text(9.2, 5.0, r"$b_y$", fontsize=12, va="center")
+    line((8.1, 5.3), (8.1, 5.7))
+    line((8.1, 6.3), (8.1, 7.6))  # y out
+    ax.text(8.3, 7.3, r"$\hat y^{\langle t \rangle}$  (n_y, m)", fontsize=11)
+    ax.set_title("Inside one RNN cell: the same weights at every time step", fontsize=11)
+    ax.set(xlim=(-0.3, 11.0), ylim=(-0.6, 7.9))
+    ax.axis("off")
+    return fig
+
+
+draw_rnn_cell()
+plt.show()
+
+# %% [markdown]
 # The backward pass (notebook 05) will need the values of the forward pass, so the cell also
 # returns a **cache**: the tuple `(a_next, a_prev, xt, parameters)`.
 #
@@ -236,14 +298,17 @@ from solutions.rnn_forward import rnn_cell_forward
 
 # %% [markdown]
 # The visible tests switch the terms on one at a time: with every parameter zero except one,
-# the output depends on that one term only, so a failing test names the wrong term.
+# the output depends on that one term only, so a failing test names the wrong term. The first
+# keeps only the bias $b_a$, whose values lie on both sides of 0 and beyond $\pm 1$: that
+# checks the activation itself.
 
 # %%
-n_x, n_a, n_y, m = 3, 4, 2, 2
+n_x, n_a, n_y, m = 3, 4, 2, 5  # all different, so that a swapped axis shows
 rng = np.random.default_rng(1)
 xt_demo = rng.standard_normal((n_x, m))
 a_prev_demo = rng.standard_normal((n_a, m))
 full = {name: rng.standard_normal(value.shape) for name, value in init_rnn_parameters(n_x, n_a, n_y).items()}
+full["ba"] = np.array([[-2.0], [-0.5], [0.5], [2.0]])
 
 
 def only(*names):
@@ -251,35 +316,66 @@ def only(*names):
     return {name: value if name in names else np.zeros_like(value) for name, value in full.items()}
 
 
+def close(mine, expected):
+    """The same shape and values (np.allclose alone would broadcast a wrong shape)."""
+    return np.shape(mine) == np.shape(expected) and np.allclose(mine, expected)
+
+
 a_next, yt_pred, cache = rnn_cell_forward(xt_demo, a_prev_demo, full)
 print("a_next =\n", a_next, "\nyt_pred =\n", yt_pred)
 assert a_next.shape == (n_a, m), f"a_next should have shape (n_a, m) = {(n_a, m)}"
 assert yt_pred.shape == (n_y, m), f"yt_pred should have shape (n_y, m) = {(n_y, m)}"
 
-a_next, _, _ = rnn_cell_forward(xt_demo, a_prev_demo, only("Wax"))
-assert np.allclose(a_next, np.tanh(full["Wax"] @ xt_demo)), "the input term Wax @ xt is wrong"
-a_next, _, _ = rnn_cell_forward(xt_demo, a_prev_demo, only("Waa"))
-assert np.allclose(a_next, np.tanh(full["Waa"] @ a_prev_demo)), (
-    "the recurrent term is wrong: it is Waa @ a_prev (is Waa transposed?)"
-)
+# Only the hidden bias: the pre-activation is ba in every column, and a_next is its tanh.
 a_next, _, _ = rnn_cell_forward(xt_demo, a_prev_demo, only("ba"))
-assert np.allclose(a_next, np.tanh(full["ba"]) * np.ones((1, m))), "the hidden bias ba is missing or wrong"
+z = full["ba"] * np.ones((1, m))
+look_alikes = {
+    "the pre-activation itself: the tanh is missing": z,
+    "ReLU of the pre-activation: the activation is tanh, not ReLU": np.maximum(z, 0.0),
+    "the sigmoid of the pre-activation: the activation is tanh, not the sigmoid": 1 / (1 + np.exp(-z)),
+}
+for looks_like, wrong in look_alikes.items():
+    assert not close(a_next, wrong), f"a_next should be tanh(Waa a_prev + Wax xt + ba), but yours is {looks_like}"
+assert close(a_next, np.tanh(z)), (
+    "with every parameter 0 except ba, a_next should be tanh(ba) in every column: the hidden bias ba is missing or wrong"
+)
+a_next, _, _ = rnn_cell_forward(xt_demo, a_prev_demo, only("Wax"))
+assert close(a_next, np.tanh(full["Wax"] @ xt_demo)), (
+    "with every parameter 0 except Wax, a_next should be tanh(Wax @ xt): the input term Wax @ xt is wrong"
+)
+a_next, _, _ = rnn_cell_forward(xt_demo, a_prev_demo, only("Waa"))
+assert not close(a_next, np.tanh(full["Waa"].T @ a_prev_demo)), (
+    "Waa is transposed: the recurrent term is Waa @ a_prev (row i of Waa holds the weights INTO unit i)"
+)
+assert close(a_next, np.tanh(full["Waa"] @ a_prev_demo)), (
+    "with every parameter 0 except Waa, a_next should be tanh(Waa @ a_prev): the recurrent term is wrong"
+)
+a_next, _, _ = rnn_cell_forward(xt_demo, a_prev_demo, full)
+assert close(a_next, np.tanh(full["Waa"] @ a_prev_demo + full["Wax"] @ xt_demo + full["ba"])), (
+    "each term is right on its own, but not all together: a_next is the tanh of the SUM Waa a_prev + Wax xt + ba"
+)
+
+# The output layer, compared with what your softmax makes of the right scores.
 _, yt_pred, _ = rnn_cell_forward(xt_demo, a_prev_demo, only("by"))
-assert np.allclose(yt_pred, softmax(full["by"]) * np.ones((1, m))), (
+yours = softmax(np.zeros((n_y, m)) + full["by"])
+if np.allclose(yours.sum(axis=0), 1.0):  # your softmax is right: so must the columns of yt_pred be
+    assert np.allclose(yt_pred.sum(axis=0), 1.0), (
+        "each column of yt_pred (one example) should sum to 1: is the softmax taken over the columns, axis 0?"
+    )
+assert close(yt_pred, yours), (
     "with Wya = 0, yt_pred should be softmax(by) in every column: the output bias by is missing or wrong"
 )
 a_next, yt_pred, _ = rnn_cell_forward(xt_demo, a_prev_demo, only("Wax", "Wya"))
-assert np.allclose(yt_pred, softmax(full["Wya"] @ a_next)), "the output term Wya @ a_next is wrong"
-assert np.allclose(yt_pred.sum(axis=0), 1.0), "each column of yt_pred should sum to 1"
+assert close(yt_pred, softmax(full["Wya"] @ a_next)), (
+    "yt_pred should be softmax(Wya @ a_next), of the NEW hidden state: the output term Wya @ a_next is wrong"
+)
 
 a_next, yt_pred, cache = rnn_cell_forward(xt_demo, a_prev_demo, full)
 assert isinstance(cache, tuple) and len(cache) == 4, (
     "the cache should be the tuple (a_next, a_prev, xt, parameters)"
 )
-assert cache[0] is a_next or np.array_equal(cache[0], a_next), "cache[0] should be a_next"
-assert np.array_equal(cache[1], a_prev_demo) and np.array_equal(cache[2], xt_demo), (
-    "cache[1] should be a_prev and cache[2] xt"
-)
+assert close(cache[0], a_next), "cache[0] should be a_next"
+assert close(cache[1], a_prev_demo) and close(cache[2], xt_demo), "cache[1] should be a_prev and cache[2] xt"
 assert isinstance(cache[3], dict) and set(cache[3]) == set(full), "cache[3] should be the parameters dict"
 print("rnn_cell_forward: visible tests passed")
 
@@ -314,47 +410,59 @@ a, y_pred, caches = rnn_forward(x_demo, a0_demo, full)
 print("a[:, 0, :] (hidden states of example 0, one column per step) =\n", a[:, 0, :])
 assert a.shape == (n_a, m, 5), f"a should have shape (n_a, m, T_x) = {(n_a, m, 5)}"
 assert y_pred.shape == (n_y, m, 5), f"y_pred should have shape (n_y, m, T_x) = {(n_y, m, 5)}"
+
+# Every step is one call of your rnn_cell_forward, from the hidden state of the step before.
 a1, y1, _ = rnn_cell_forward(x_demo[:, :, 0], a0_demo, full)
-assert np.allclose(a[:, :, 0], a1) and np.allclose(y_pred[:, :, 0], y1), "step 0 should start from a0"
+assert close(a[:, :, 0], a1), "a[:, :, 0] should be the a_next of step 0, which starts from a0"
+assert close(y_pred[:, :, 0], y1), "y_pred[:, :, 0] should be the yt_pred of step 0"
 a2, y2, _ = rnn_cell_forward(x_demo[:, :, 1], a1, full)
-assert np.allclose(a[:, :, 1], a2), "step 1 should start from a[:, :, 0], the hidden state of step 0"
-assert np.allclose(y_pred[:, :, 1], y2), "y_pred[:, :, 1] should be the prediction of step 1"
+assert close(a[:, :, 1], a2), "step 1 should start from a[:, :, 0], the hidden state of step 0"
+assert close(y_pred[:, :, 1], y2), "y_pred[:, :, 1] should be the prediction of step 1"
+a5, y5, cache5 = rnn_cell_forward(x_demo[:, :, 4], a[:, :, 3], full)
+assert close(a[:, :, 4], a5) and close(y_pred[:, :, 4], y5), "the last step should start from a[:, :, 3]"
+
 assert isinstance(caches, tuple) and len(caches) == 2, "caches should be the tuple (list of caches, x)"
 assert len(caches[0]) == 5 and caches[1] is x_demo, "caches should hold T_x = 5 cell caches, then x"
-assert np.array_equal(caches[0][4][0], a[:, :, 4]), "caches[0][t] should be the cache of step t"
-
-# Only the recurrence left (Wax = 0, ba = 0): the hidden state must still evolve from a0.
-a, _, _ = rnn_forward(x_demo, a0_demo, only("Waa", "Wya", "by"))
-assert np.allclose(a[:, :, 3], np.tanh(full["Waa"] @ a[:, :, 2])), (
-    "with Wax = 0 and ba = 0, a[:, :, t] should be tanh(Waa @ a[:, :, t-1]): the hidden state is not carried"
+last_cache = caches[0][4]
+assert len(last_cache) == len(cache5) and all(map(close, last_cache[:3], cache5[:3])), (
+    "caches[0][t] should be the cache that rnn_cell_forward returned at step t"
 )
-a, y_pred, _ = rnn_forward(x_words, np.zeros((5, 2)), parameters)
-print("on the two words: a", a.shape, "y_pred", y_pred.shape)
-assert np.allclose(y_pred.sum(axis=0), 1.0), "each y_pred[:, i, t] should sum to 1"
 print("rnn_forward: visible tests passed")
 
 # %% hidden_tests="rnn_forward" points=2
 # Hidden tests check a, y_pred and the caches for random sizes, parameters and sequences.
 
 # %% [markdown]
-# The network is untrained, so its predictions are close to uniform guesses. Notebook 07 trains
-# such a network to predict the next letter of a text. Here is what it computed on `hello`:
-# one column of hidden units per letter.
+# Here is what the network computes on `hello`. Column $t$ of each panel is time step $t$,
+# after the cell has read the $t$-th letter: on the left the hidden state
+# $a^{\langle t \rangle}$, on the right the prediction $\hat y^{\langle t \rangle}$, a
+# probability for each of the 7 classes. In notebook 07 the classes are the letters and
+# $\hat y^{\langle t \rangle}$ is the model's guess of the letter that comes **next**; this
+# network is untrained, so its guesses mean nothing yet: every probability lies between 0.06
+# and 0.33, around the uniform $1/7 \approx 0.14$.
 
 # %%
 a, y_pred, _ = rnn_forward(x_words, np.zeros((5, 2)), parameters)
-fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.2))
-image = left.imshow(a[:, 0, :], cmap="RdBu_r", vmin=-1, vmax=1)
-left.set(title="hidden states a[:, 0, :] of 'hello'", xlabel="time step t", ylabel="hidden unit")
-left.set_xticks(range(5), list("hello"))
+steps = [f"{t + 1}\n'{letter}'" for t, letter in enumerate("hello")]
+fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.6))
+image = left.imshow(a[:, 0, :], cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")
+left.set(title=r"hidden state $a^{\langle t \rangle}$ of 'hello'", ylabel="hidden unit")
+left.set_xlabel("time step t, and the letter read at step t")
+left.set_xticks(range(5), steps)
 fig.colorbar(image, ax=left)
-image = right.imshow(y_pred[:, 0, :], cmap="viridis", vmin=0)
-right.set(title="predictions y_pred[:, 0, :] (untrained)", xlabel="time step t", ylabel="class (letter)")
-right.set_xticks(range(5), list("hello"))
-right.set_yticks(range(7), list(alphabet))
-fig.colorbar(image, ax=right)
+image = right.imshow(y_pred[:, 0, :], cmap="viridis", vmin=0, aspect="auto")
+right.set(title=r"prediction $\hat y^{\langle t \rangle}$ (untrained), made after step t", ylabel="class (the next letter, once trained)")
+right.set_xlabel("time step t, and the letter read at step t")
+right.set_xticks(range(5), steps)
+right.set_yticks(range(7), [f"{k}: '{letter}'" for k, letter in enumerate(alphabet)])
+fig.colorbar(image, ax=right, label="probability")
 plt.tight_layout()
 plt.show()
+low, high = y_pred[:, 0, :].min(), y_pred[:, 0, :].max()
+print(f"the predictions for 'hello' lie between {low:.2f} and {high:.2f}")
+assert (f"{low:.2f}", f"{high:.2f}") == ("0.06", "0.33"), (
+    "the text above quotes the range 0.06 to 0.33, computed with the course's functions: check rnn_forward"
+)
 
 # %% [markdown]
 # ## 6. The batch-first layout of the frameworks
@@ -394,10 +502,15 @@ print("to_batch_first: visible tests passed")
 from solutions.rnn_forward import to_time_major
 
 # %%
-back = to_time_major(x_bf)
+words_bf = np.zeros((len(words), len(words[0]), len(alphabet)))  # (m, T_x, n_x), one row per letter
+for i, word in enumerate(words):
+    for t, letter in enumerate(word):
+        words_bf[i, t, alphabet.index(letter)] = 1.0
+back = to_time_major(words_bf)
 print("back to (n_x, m, T_x):", back.shape)
-assert back.shape == x_words.shape, "to_time_major should give back the shape (n_x, m, T_x)"
-assert np.array_equal(back, x_words), "to_time_major(to_batch_first(x)) should give x back"
+assert back.shape == x_words.shape, "to_time_major should give the shape (n_x, m, T_x) = (7, 2, 5)"
+assert np.array_equal(back, x_words), "to_time_major of the batch-first words should give x_words back"
+cube = np.arange(27.0).reshape(3, 3, 3)
 assert to_time_major(cube)[2, 0, 1] == cube[0, 1, 2], "x[k, i, t] should equal x_bf[i, t, k]"
 print("to_time_major: visible tests passed")
 
@@ -417,3 +530,20 @@ print("to_time_major: visible tests passed")
 #   never a reshape.
 #
 # Notebook 05 computes the gradients of all of this: backpropagation through time.
+
+# %% [markdown]
+# ## Further reading
+#
+# - The notation and the step-by-step structure of this notebook follow the programming
+#   assignment "Building your Recurrent Neural Network – Step by Step" of the deeplearning.ai
+#   *Sequence Models* course (Andrew Ng, Coursera).
+# - J. L. Elman (1990), "Finding structure in time", *Cognitive Science* 14(2): the simple
+#   recurrent network, trained to predict the next letter and the next word.
+# - I. Goodfellow, Y. Bengio and A. Courville (2016), *Deep Learning*, MIT Press, chapter 10,
+#   sections 10.1 and 10.2 (unfolding a computation in time; recurrent networks),
+#   <https://www.deeplearningbook.org>.
+# - A. Karpathy (2015), "The Unreasonable Effectiveness of Recurrent Neural Networks",
+#   <http://karpathy.github.io/2015/05/21/rnn-effectiveness/>: what such a network learns from
+#   text, which notebook 07 tries on a small scale.
+# - Stanford's CS231n, assignment 3 (`rnn_layers.py`): the same cell and forward pass, written
+#   batch-first, <https://cs231n.github.io>.

@@ -74,7 +74,7 @@ from solutions.rnn_forward import softmax, rnn_cell_forward, rnn_forward  # noqa
 from solutions.rnn_backward import rnn_cell_backward
 
 # %%
-with np.errstate(all="raise"):
+with np.errstate(over="raise", invalid="raise", divide="raise"):
     assert np.allclose(sigmoid(np.array([-1000.0, 0.0, 1000.0])), [0.0, 0.5, 1.0]), "check sigmoid"
     assert np.allclose(softmax(np.array([[1000.0, 0.0], [1000.0, 0.0]])), 0.5), "check softmax"
 assert np.isclose(eval_numerical_gradient(lambda v: np.sum(v**2), np.array([3.0]))[0], 6.0), (

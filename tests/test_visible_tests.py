@@ -1,0 +1,323 @@
+"""The visible tests are honest (issue 12.4).
+
+- Every correct form of an answer that a notebook mentions passes its visible tests (the
+  hidden tests accept them all).
+- Typical wrong answers fail them with a message that names what is wrong.
+- A visible test that fails a known mistake says so in an assertion, instead of crashing in
+  its own code (a shape error inside np.allclose, say).
+- A wrong or unfinished function never fails the visible tests of another exercise, except
+  that an unfinished function fails the exercises that call it.
+"""
+
+import textwrap
+
+import pytest
+from visible import calls, exercises_of, run_notebook, stub
+
+from autograder.engine import MISTAKES, load_exercises
+from course.build import assignments
+
+load_exercises()
+
+
+def code(source):
+    return textwrap.dedent(source).strip() + "\n"
+
+
+# (notebook, exercise, what the form is, the answer cell as a learner writes it)
+ALTERNATIVES = [
+    # 01: the sigmoid's two stable forms, and the usual ways of writing the others
+    ("01", "sigmoid", "exp of -|x| only (the notebook's second method)", code("""
+        def sigmoid(x):
+            e = np.exp(-np.abs(x))
+            return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        """)),
+    ("01", "sigmoid", "exp of -|x| with boolean masks", code("""
+        def sigmoid(x):
+            out = np.empty_like(x, dtype=float)
+            positive = x >= 0
+            out[positive] = 1 / (1 + np.exp(-x[positive]))
+            e = np.exp(x[~positive])
+            out[~positive] = e / (1 + e)
+            return out
+        """)),
+    ("01", "sigmoid", "the tanh identity", code("""
+        def sigmoid(x):
+            return (1 + np.tanh(x / 2)) / 2
+        """)),
+    ("01", "sigmoid_grad", "s - s**2", code("""
+        def sigmoid_grad(s):
+            return s - s**2
+        """)),
+    ("01", "relu", "x * (x > 0)", code("""
+        def relu(x):
+            return x * (x > 0)
+        """)),
+    ("01", "relu", "np.where", code("""
+        def relu(x):
+            return np.where(x > 0, x, 0.0)
+        """)),
+    ("01", "relu", "np.clip", code("""
+        def relu(x):
+            return np.clip(x, 0, None)
+        """)),
+    ("01", "relu_grad", "np.where", code("""
+        def relu_grad(h):
+            return np.where(h > 0, 1.0, 0.0)
+        """)),
+    ("01", "relu_grad", "np.heaviside", code("""
+        def relu_grad(h):
+            return np.heaviside(h, 0.0)
+        """)),
+    ("01", "tanh_grad", "(1 - t)(1 + t)", code("""
+        def tanh_grad(t):
+            return (1 - t) * (1 + t)
+        """)),
+    ("01", "make_spiral", "CS231n's np.c_ loop", code("""
+        def make_spiral(N=100, K=3, noise=0.2, seed=None):
+            rng = np.random.default_rng(seed)
+            X = np.zeros((N * K, 2))
+            y = np.zeros(N * K, dtype="uint8")
+            for j in range(K):
+                ix = range(N * j, N * (j + 1))
+                r = np.linspace(0.0, 1, N)
+                t = np.linspace(j * 4, (j + 1) * 4, N) + rng.standard_normal(N) * noise
+                X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
+                y[ix] = j
+            return X, y
+        """)),
+    # 02: softmax with and without log-sum-exp; the loss from probabilities or log-probabilities
+    ("02", "softmax", "log-sum-exp", code("""
+        def softmax(scores):
+            shifted = scores - scores.max(axis=1, keepdims=True)
+            return np.exp(shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True)))
+        """)),
+    ("02", "softmax", "a loop over the rows", code("""
+        def softmax(scores):
+            probs = np.empty_like(scores)
+            for i, row in enumerate(scores):
+                e = np.exp(row - row.max())
+                probs[i] = e / e.sum()
+            return probs
+        """)),
+    ("02", "softmax_loss", "probabilities from your softmax, CS231n's indexing", code("""
+        def softmax_loss(scores, y):
+            N = scores.shape[0]
+            probs = softmax(scores)
+            loss = -np.mean(np.log(probs[np.arange(N), y]))
+            dscores = probs.copy()
+            dscores[np.arange(N), y] -= 1
+            return loss, dscores / N
+        """)),
+    ("02", "softmax_loss", "log-probabilities (the notebook's hint)", code("""
+        def softmax_loss(scores, y):
+            N = scores.shape[0]
+            shifted = scores - scores.max(axis=1, keepdims=True)
+            log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+            dscores = np.exp(log_probs)
+            dscores[np.arange(N), y] -= 1
+            return -log_probs[np.arange(N), y].mean(), dscores / N
+        """)),
+    ("02", "l2_penalty", "np.sum(W * W)", code("""
+        def l2_penalty(W, reg):
+            return 0.5 * reg * np.sum(W * W), reg * W
+        """)),
+    ("02", "eval_numerical_gradient", "CS231n's np.nditer", code("""
+        def eval_numerical_gradient(f, x, h=1e-5):
+            grad = np.zeros_like(x)
+            it = np.nditer(x, flags=["multi_index"], op_flags=["readwrite"])
+            while not it.finished:
+                ix = it.multi_index
+                old = x[ix]
+                x[ix] = old + h
+                plus = f(x)
+                x[ix] = old - h
+                minus = f(x)
+                x[ix] = old
+                grad[ix] = (plus - minus) / (2 * h)
+                it.iternext()
+            return grad
+        """)),
+    ("02", "rel_error", "np.abs(a) + np.abs(b) with np.maximum", code("""
+        def rel_error(a, b):
+            return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))
+        """)),
+    # 04: the column softmax, the forward pass with the cell inlined, the layouts three ways
+    ("04", "softmax_columns", "log-sum-exp", code("""
+        def softmax(z):
+            shifted = z - z.max(axis=0, keepdims=True)
+            return np.exp(shifted - np.log(np.exp(shifted).sum(axis=0, keepdims=True)))
+        """)),
+    ("04", "softmax_columns", "the softmax of the rows of z.T, transposed back", code("""
+        def softmax(z):
+            e = np.exp(z.T - z.T.max(axis=1, keepdims=True))
+            return (e / e.sum(axis=1, keepdims=True)).T
+        """)),
+    ("04", "rnn_forward", "the cell written out in the loop", code("""
+        def rnn_forward(x, a0, parameters):
+            p = parameters
+            n_x, m, T_x = x.shape
+            n_y, n_a = p["Wya"].shape
+            a = np.zeros((n_a, m, T_x), dtype=x.dtype)
+            y_pred = np.zeros((n_y, m, T_x), dtype=x.dtype)
+            caches, a_prev = [], a0
+            for t in range(T_x):
+                a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ x[:, :, t] + p["ba"])
+                z = p["Wya"] @ a_next + p["by"]
+                e = np.exp(z - z.max(axis=0, keepdims=True))
+                a[:, :, t], y_pred[:, :, t] = a_next, e / e.sum(axis=0, keepdims=True)
+                caches.append((a_next, a_prev, x[:, :, t], parameters))
+                a_prev = a_next
+            return a, y_pred, (caches, x)
+        """)),
+    ("04", "to_batch_first", "np.moveaxis", code("""
+        def to_batch_first(x):
+            return np.moveaxis(x, 0, -1)
+        """)),
+    ("04", "to_batch_first", "np.einsum", code("""
+        def to_batch_first(x):
+            return np.einsum("kit->itk", x)
+        """)),
+    ("04", "to_batch_first", "x.transpose(1, 2, 0).copy()", code("""
+        def to_batch_first(x):
+            return x.transpose(1, 2, 0).copy()
+        """)),
+    ("04", "to_time_major", "np.moveaxis", code("""
+        def to_time_major(x_bf):
+            return np.moveaxis(x_bf, -1, 0)
+        """)),
+    ("04", "to_time_major", "np.einsum", code("""
+        def to_time_major(x_bf):
+            return np.einsum("itk->kit", x_bf)
+        """)),
+]
+
+# (notebook, exercise, the wrong form, the answer cell, words the visible tests' message must hold)
+WRONG_FORMS = [
+    ("01", "sigmoid", "1 / (1 + exp(-x))", code("""
+        def sigmoid(x):
+            return 1 / (1 + np.exp(-x))
+        """), "overflow"),
+    ("02", "softmax", "no maximum subtracted", code("""
+        def softmax(scores):
+            e = np.exp(scores)
+            return e / e.sum(axis=1, keepdims=True)
+        """), "overflow"),
+    ("04", "softmax_columns", "softmax over the rows", code("""
+        def softmax(z):
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+        """), "each COLUMN (axis=0) should sum to 1"),
+    ("04", "rnn_cell_forward", "the tanh missing", code("""
+        def rnn_cell_forward(xt, a_prev, parameters):
+            p = parameters
+            a_next = p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"]
+            return a_next, softmax(p["Wya"] @ a_next + p["by"]), (a_next, a_prev, xt, parameters)
+        """), "the tanh is missing"),
+    ("04", "rnn_cell_forward", "ReLU instead of tanh", code("""
+        def rnn_cell_forward(xt, a_prev, parameters):
+            p = parameters
+            a_next = np.maximum(0, p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"])
+            return a_next, softmax(p["Wya"] @ a_next + p["by"]), (a_next, a_prev, xt, parameters)
+        """), "tanh, not ReLU"),
+    ("04", "rnn_cell_forward", "the sum of two tanhs", code("""
+        def rnn_cell_forward(xt, a_prev, parameters):
+            p = parameters
+            a_next = np.tanh(p["Waa"] @ a_prev + p["ba"]) + np.tanh(p["Wax"] @ xt)
+            return a_next, softmax(p["Wya"] @ a_next + p["by"]), (a_next, a_prev, xt, parameters)
+        """), "the tanh of the SUM"),
+    ("04", "rnn_cell_forward", "Wax transposed and sliced to fit", code("""
+        def rnn_cell_forward(xt, a_prev, parameters):
+            p = parameters
+            a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt[::-1] + p["ba"])
+            return a_next, softmax(p["Wya"] @ a_next + p["by"]), (a_next, a_prev, xt, parameters)
+        """), "the input term Wax @ xt is wrong"),
+    ("04", "rnn_cell_forward", "Waa transposed", code("""
+        def rnn_cell_forward(xt, a_prev, parameters):
+            p = parameters
+            a_next = np.tanh(p["Waa"].T @ a_prev + p["Wax"] @ xt + p["ba"])
+            return a_next, softmax(p["Wya"] @ a_next + p["by"]), (a_next, a_prev, xt, parameters)
+        """), "Waa is transposed"),
+    ("04", "rnn_cell_forward", "softmax over the rows, written out", code("""
+        def rnn_cell_forward(xt, a_prev, parameters):
+            p = parameters
+            a_next = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"])
+            z = p["Wya"] @ a_next + p["by"]
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            return a_next, e / e.sum(axis=1, keepdims=True), (a_next, a_prev, xt, parameters)
+        """), "each column of yt_pred (one example) should sum to 1"),
+    ("04", "to_batch_first", "reshape", code("""
+        def to_batch_first(x):
+            n_x, m, T_x = x.shape
+            return x.reshape(m, T_x, n_x)
+        """), "'world'"),
+]
+
+
+def notebook_name(prefix):
+    return next(name for name in assignments() if name.startswith(prefix))
+
+
+@pytest.mark.parametrize(
+    "prefix, exercise, form, answer", ALTERNATIVES, ids=[f"{n}-{e}-{f}" for n, e, f, _ in ALTERNATIVES]
+)
+def test_a_correct_form_passes_the_visible_tests(prefix, exercise, form, answer):
+    outcome = run_notebook(notebook_name(prefix), {exercise: answer}, stop_after=exercise)
+    assert outcome.failures[exercise] is None, f"{exercise} written with {form}: {outcome.message(exercise)}"
+
+
+@pytest.mark.parametrize(
+    "prefix, exercise, form, answer, expected",
+    WRONG_FORMS,
+    ids=[f"{n}-{e}-{f}" for n, e, f, _, _ in WRONG_FORMS],
+)
+def test_a_typical_mistake_fails_with_a_message_that_names_it(prefix, exercise, form, answer, expected):
+    outcome = run_notebook(notebook_name(prefix), {exercise: answer}, stop_after=exercise)
+    message = outcome.message(exercise)
+    assert message is not None, f"{exercise} with {form} passes its visible tests"
+    assert expected in message, f"{exercise} with {form}: the visible tests say {message!r}"
+
+
+def registered_mistakes():
+    for name in assignments()[:8]:
+        for exercise in exercises_of(name):
+            for _, wrong in MISTAKES.get(exercise, []):
+                yield pytest.param(name, exercise, wrong, id=f"{name[:2]}-{exercise}-{wrong.__name__}")
+
+
+@pytest.mark.parametrize("name, exercise, wrong", list(registered_mistakes()))
+def test_a_known_mistake_is_reported_by_an_assertion_not_a_crash_of_the_tests(name, exercise, wrong):
+    failure = run_notebook(name, {exercise: wrong}, stop_after=exercise).failures[exercise]
+    if failure is not None and failure.kind != "AssertionError":
+        assert not failure.raised_by_the_tests, (
+            f"the visible tests of {exercise} crash on the mistake {wrong.__name__}: {failure}"
+        )
+
+
+def wrong_versions(name):
+    """(exercise, label, answer) for every known mistake and the unfinished stub of each exercise."""
+    for exercise in exercises_of(name):
+        for _, wrong in MISTAKES.get(exercise, []):
+            yield exercise, wrong.__name__, wrong
+        yield exercise, "unfinished", stub(name, exercise)
+
+
+@pytest.mark.parametrize("name", [name for name in assignments() if name[:2] in ("01", "02", "04", "05")])
+def test_a_wrong_function_fails_no_other_exercise_s_visible_tests(name):
+    uses = calls(name)
+    broken = []
+    for culprit, label, answer in wrong_versions(name):
+        outcome = run_notebook(name, {culprit: answer})
+        for exercise, error in outcome.failures.items():
+            calls_the_unfinished = label == "unfinished" and culprit in uses[exercise]
+            if exercise != culprit and error is not None and not calls_the_unfinished:
+                broken.append(f"{culprit} ({label}) fails {exercise}: {outcome.message(exercise)}")
+    assert not broken, "\n".join(broken)
+
+
+def test_every_exercise_has_visible_tests_that_the_reference_passes():
+    for name in assignments()[:8]:
+        outcome = run_notebook(name)
+        failing = {exercise: outcome.message(exercise) for exercise, e in outcome.failures.items() if e}
+        assert not failing, f"{name}: {failing}"
+        assert set(outcome.failures) == set(exercises_of(name)), f"{name}: an exercise without visible tests"
