@@ -39,28 +39,61 @@ def value_problem(got, expected, where, rtol, atol, equal_nan=False):
     )
 
 
-def output_problem(got, expected, where, rtol=1e-6, atol=1e-9, equal_nan=False):
-    """Why `got` does not match `expected` (structure, shape, dtype, values), or None."""
+MISSING = object()  # the part of a value at a path it does not have
+
+
+def part(value, path):
+    """The part of value at path (tuple/list indices and dict keys), or MISSING."""
+    for step in path:
+        if isinstance(step, str) != isinstance(value, dict):
+            return MISSING
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            return MISSING
+    return value
+
+
+def matches(got, expected, rtol, atol):
+    """True when got matches expected (NaN where NaN is expected counts as a match)."""
+    if got is MISSING or expected is MISSING:
+        return False
+    return not output_problem(got, expected, "", rtol, atol, equal_nan=True)
+
+
+def index_suffix(path):
+    """How indexing reaches the part at `path`: [2][0] or ['dWax']."""
+    return "".join(f"['{step}']" if isinstance(step, str) else f"[{step}]" for step in path)
+
+
+def output_problems(got, expected, name, rtol=1e-6, atol=1e-9, equal_nan=False, path=()):
+    """(path, problem) for every leaf of `expected` (an array, a number, None) and for every part
+    whose structure differs from it; problem is None where `got` matches. name(path) says what
+    the part is called in a message."""
+    where = name(path)
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)):
             kind = type(expected).__name__
-            return f"{where} should be a {kind} of {len(expected)} values, but it is {describe(got)}"
-        if len(got) != len(expected):
-            return f"{where} should hold {len(expected)} values, but it holds {len(got)}"
-        parts = (
-            output_problem(g, e, f"{where}[{i}]", rtol, atol, equal_nan)
-            for i, (g, e) in enumerate(zip(got, expected, strict=True))
-        )
-        return next((p for p in parts if p), None)
-    if isinstance(expected, dict):
+            yield path, f"{where} should be a {kind} of {len(expected)} values, but it is {describe(got)}"
+        elif len(got) != len(expected):
+            yield path, f"{where} should hold {len(expected)} values, but it holds {len(got)}"
+        else:
+            for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+                yield from output_problems(g, e, name, rtol, atol, equal_nan, (*path, i))
+    elif isinstance(expected, dict):
         if not isinstance(got, dict):
-            return f"{where} should be a dict, but it is {describe(got)}"
-        if set(got) != set(expected):
-            return f"{where} should have the keys {sorted(expected)}, but it has {sorted(got)}"
-        parts = (
-            output_problem(got[k], expected[k], f"{where}['{k}']", rtol, atol, equal_nan) for k in expected
-        )
-        return next((p for p in parts if p), None)
+            yield path, f"{where} should be a dict, but it is {describe(got)}"
+        elif set(got) != set(expected):
+            yield path, f"{where} should have the keys {sorted(expected)}, but it has {sorted(got)}"
+        else:
+            for k in expected:
+                yield from output_problems(got[k], expected[k], name, rtol, atol, equal_nan, (*path, k))
+    else:
+        yield path, leaf_problem(got, expected, where, rtol, atol, equal_nan)
+
+
+def leaf_problem(got, expected, where, rtol, atol, equal_nan):
+    """Why `got` does not match the array, number or None `expected`, or None."""
     if isinstance(expected, np.ndarray):
         if type(got) is not np.ndarray:
             return f"{where} should be a numpy array (np.ndarray), but it is {describe(got)}"
@@ -85,6 +118,12 @@ def output_problem(got, expected, where, rtol=1e-6, atol=1e-9, equal_nan=False):
     if expected is None:
         return None if got is None else f"{where} should be None, but it is {describe(got)}"
     raise TypeError(f"cannot compare with {type(expected).__name__}")  # a bug in an exercise
+
+
+def output_problem(got, expected, where, rtol=1e-6, atol=1e-9, equal_nan=False):
+    """Why `got` does not match `expected` (structure, shape, dtype, values), or None."""
+    problems = output_problems(got, expected, lambda path: where + index_suffix(path), rtol, atol, equal_nan)
+    return next((problem for _, problem in problems if problem), None)
 
 
 def mutation_problem(before, after, names):
