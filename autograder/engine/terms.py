@@ -9,10 +9,11 @@ Integer arrays (labels, indices), booleans, strings and callables are never swit
 
 An input is named only when its probe makes every wrong value right; when that is not merely
 because the probe makes the value zero (which any answer linear in that input would match);
-when, with that input off, the value still depends on other inputs (STILL_DEPENDS_ON); and when
-at most MOST_NAMED inputs do so. So a zero weight that multiplies a wrong value (masking it), or
-the only input of a function, is never named. Nothing is claimed where no probe mends every
-wrong value.
+when it does not make the value the same along an axis where it varied (every example getting
+the same answer); when, with that input off, the value still depends on other inputs
+(STILL_DEPENDS_ON); and when at most MOST_NAMED inputs, and not all of them, do so. So a zero
+weight that multiplies a wrong value (masking it), or the only input of a function, is never
+named. Nothing is claimed where no probe mends every wrong value.
 """
 
 from dataclasses import dataclass
@@ -128,11 +129,11 @@ def is_nonzero(value, atol):
     return False
 
 
-def mending_terms(exercise, function, args, names, wrong, result, mended=None):
+def mending_terms(exercise, function, args, names, wrong, result, mended=None, before=None):
     """The labels of the inputs whose switching off makes every wrong value (at paths `wrong`)
     right, in the sense of the module's docstring. result(outcome) is what a call produced;
     mended(got, expected, probe) says whether the answer is right on a probe (by default: the
-    values at the wrong paths match)."""
+    values at the wrong paths match); before is the reference's answer without a probe."""
     tolerance = exercise.rtol, exercise.atol
     if mended is None:
         mended = lambda got, expected, probe: all(  # noqa: E731
@@ -146,13 +147,17 @@ def mending_terms(exercise, function, args, names, wrong, result, mended=None):
         if student.error is not None or reference.error is not None:
             continue
         got, expected = result(student), result(reference)
-        if not mended(got, expected, probe):
+        if not mended(got, expected, probe) or leaves_unchanged(exercise, probe, expected):
             continue
-        informative = [p for p in wrong if is_nonzero(part(expected, p), exercise.atol)]
+        informative = [
+            p for p in wrong
+            if is_nonzero(part(expected, p), exercise.atol) and not collapsed(part(expected, p), part(before, p))
+        ]
         if informative and still_depends(exercise, probe, switchable, term, informative, expected, result):
             found.append(term)
     named = [term for term in found if not any(covers(term, other) for other in found)]
-    if len({term.paths for term in named}) > MOST_NAMED:
+    inputs = {term.paths for term in named}
+    if len(inputs) > MOST_NAMED or inputs == {term.paths for term in switchable}:
         return []  # the probes single nothing out
     return [term.label for term in named]
 
@@ -170,6 +175,24 @@ def time_span(term):
     """The time steps a term switches off, as a set."""
     steps = range(term.length)[term.index[2]]
     return set(steps) if isinstance(steps, range) else {steps}
+
+
+def collapsed(value, before):
+    """True when a probe made an array the same along an axis (every example, every step) where
+    it was not: a probe that takes away what varies hides any mistake in it."""
+    if not isinstance(value, np.ndarray) or not isinstance(before, np.ndarray) or value.shape != before.shape:
+        return False
+    for axis in range(value.ndim):
+        if value.shape[axis] > 1 and np.ptp(value, axis=axis).max() == 0 < np.ptp(before, axis=axis).max():
+            return True
+    return False
+
+
+def leaves_unchanged(exercise, probe, expected):
+    """True when the probe makes a function meant to change its arguments leave them as they
+    were (a step size of 0): then any answer that changes nothing is right."""
+    unchanged = tuple(probe[i] for i in exercise.mutates)
+    return bool(exercise.mutates) and matches(expected, unchanged, exercise.rtol, exercise.atol)
 
 
 def still_depends(exercise, probe, switchable, term, paths, expected, result):

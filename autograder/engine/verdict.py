@@ -101,7 +101,7 @@ def output_hints(exercise, function, case, got, expected, leaves, names):
     lines += [table] if table else []
     comparable_rest = [p for p in rest if comparable(part(got, p), part(expected, p))]
     if comparable_rest:
-        lines += term_lines(exercise, function, case, comparable_rest, name)
+        lines += term_lines(exercise, function, case, expected, comparable_rest, name)
     return lines
 
 
@@ -133,13 +133,13 @@ def comparable(got, expected):
     return isinstance(expected, (float, np.floating)) and isinstance(got, (int, float, np.number))
 
 
-def term_lines(exercise, function, case, wrong, name, mended=None):
+def term_lines(exercise, function, case, expected, wrong, name, mended=None):
     """'With Waa = 0, your a_next is right: what Waa contributes to it is wrong.' (terms.py)
 
     With `mended` (a case whose answer is verified, not compared), the answer as a whole."""
     args_names = argument_names(exercise.reference, exercise.uses, parameter_names(function, len(case.args)))
     labels = mending_terms(
-        exercise, function, case.args, args_names, wrong, lambda o: result(exercise, o), mended
+        exercise, function, case.args, args_names, wrong, lambda o: result(exercise, o), mended, expected
     )
     if not labels:
         return []
@@ -154,7 +154,7 @@ def term_lines(exercise, function, case, wrong, name, mended=None):
     return [f"With {switched}, {values} right: what {what} contributes to {pronoun} is wrong."]
 
 
-def verified_hints(exercise, function, case, got):
+def verified_hints(exercise, function, case, got, expected):
     """The lines that explain an answer that a case's verify() refused: a known mistake that gives
     the same answer, or else the inputs whose switching off makes it pass."""
     known = mistake_lines(known_mistakes(exercise, case, lambda o: same(exercise, got, result(exercise, o))))
@@ -164,7 +164,7 @@ def verified_hints(exercise, function, case, got):
     def mended(got, expected, probe):
         return case.verify(got, expected, probe, lambda *args: run(function, args)) is None
 
-    return term_lines(exercise, function, case, [()], None, mended)
+    return term_lines(exercise, function, case, expected, [()], None, mended)
 
 
 def case_problem(exercise, function, case):
@@ -187,7 +187,7 @@ def case_problem(exercise, function, case):
     if case.verify is not None:
         problem = case.verify(got, expected, case.args, lambda *args: run(function, args))
         if problem:
-            return failed(problem, verified_hints(exercise, function, case, got))
+            return failed(problem, verified_hints(exercise, function, case, got, expected))
     else:
         names = value_names(exercise, function, case, expected)
         leaves = list(output_problems(
