@@ -39,9 +39,9 @@ def generated_course(folder, names, extra_config=""):
     return course, api
 
 
-def run_grade(*args, check=True):
-    """python -m autograder.grading ..., as an instructor runs it."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+def run_grade(*args, check=True, env=None):
+    """python -m autograder.grading ..., as an instructor runs it (env: variables to add)."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})}
     result = subprocess.run(
         [sys.executable, "-m", "autograder.grading", *map(str, args)],
         capture_output=True,

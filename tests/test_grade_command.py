@@ -1,16 +1,20 @@
 """The grading command: which notebook is whose, and grading again only what changed."""
 
+import csv
 import zipfile
 
 import nbformat
 import pytest
 from conftest import notebook
-from grading_course import grades_csv, make_course, run_grade, state
+from grading_course import generated_course, grades_csv, make_course, run_grade, state
+from nbgrader.api import Gradebook
 
+from autograder.grading.gradebook import export_csv
 from autograder.grading.intake import IntakeError, map_file, read_submissions
 
 NAME = "01_spiral_and_activations"
 ASSIGNMENTS = ["01_spiral_and_activations", "02_softmax_classifier", "03_three_layer_net"]
+COURSE_ID = "rnn-from-scratch"
 
 
 @pytest.mark.parametrize(
@@ -121,3 +125,26 @@ def test_grading_again_grades_only_what_changed(tmp_path):
     assert "Graded 1 submission(s)" in third.stdout
     assert grades_csv(course) == {("alice", NAME): 8.0, ("bob", NAME): 0.0, ("carol", NAME): 8.0}
     assert all((course / "feedback" / s / NAME / f"{NAME}.html").exists() for s in ("alice", "bob", "carol"))
+
+    # what was graded is decided by the gradebook: a student removed from it is graded again
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
+        gradebook.remove_student("bob")
+    fourth = run_grade("grade", archive, "--course", course)
+    assert "Graded 1 submission(s)" in fourth.stdout and "1 unchanged" in fourth.stdout
+    assert grades_csv(course) == {("alice", NAME): 8.0, ("bob", NAME): 0.0, ("carol", NAME): 8.0}
+
+
+def test_grades_csv_is_quoted_so_a_comma_in_a_name_shifts_no_column(tmp_path):
+    course, _ = generated_course(tmp_path / "course", [NAME])
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gradebook:
+        gradebook.update_or_create_student("a,b", last_name='Smith, "Jr."')
+        gradebook.add_submission(NAME, "a,b")
+        export_csv(gradebook, course / "grades.csv")
+    with open(course / "grades.csv", newline="") as file:
+        (row,) = csv.DictReader(file)
+    assert (row["student_id"], row["last_name"], row["raw_score"], row["max_score"]) == (
+        "a,b",
+        'Smith, "Jr."',
+        "0.0",
+        "8.0",
+    )

@@ -2,7 +2,8 @@
 
     python -m autograder.grading release
     python -m autograder.grading grade SUBMISSIONS [--course DIR] [--assignment NAME] [--workers N]
-                                     [--timeout S] [--memory MB] [--cpu S] [--force] [--no-feedback]
+                                     [--timeout S] [--notebook-timeout S] [--memory MB] [--cpu S]
+                                     [--force] [--no-feedback]
 
 `release` builds the student release of every assignment (course.build). `grade` reads the
 submissions (nbgrader's submitted/<student>/<assignment>/ layout, a folder of notebooks, or a
@@ -12,10 +13,12 @@ copy of the course and its gradebook; the main process alone writes the results 
 course's gradebook, so the gradebook stays consistent. Each notebook runs in the grading
 sandbox (autograder/sandbox/execute.py, launcher.py) and its hidden tests are judged
 outside the student's kernel (autograder/sandbox/judge.py). Feedback pages come from nbgrader
-generate_feedback, grades.csv from nbgrader's CSV export of the course gradebook.
+generate_feedback, grades.csv from the course gradebook (nbgrader export's columns, quoted).
 
 A submission is graded again only when its notebook, the course or the grader changed since
-it was last graded (or with --force): grading one late submission does not regrade the class.
+it was last graded, or when the gradebook no longer holds its grades (or with --force): grading
+one late submission does not regrade the class. So a run stopped by Ctrl-C, a crash or kill -9
+is resumed by running the same command again: it grades exactly what is missing.
 """
 
 import argparse
@@ -23,7 +26,7 @@ import sys
 
 from autograder.grading import intake
 from autograder.grading.config import DEFAULT_COURSE, Settings
-from autograder.grading.run import grade
+from autograder.grading.run import GradingError, Interrupted, grade
 
 # ---------------------------------------------------------------- command line
 
@@ -40,6 +43,12 @@ def main(argv=None):
     grading.add_argument("--assignment", help="all the notebooks are for this assignment")
     grading.add_argument("--workers", type=int, default=0, help="parallel workers (default: one per core)")
     grading.add_argument("--timeout", type=int, default=0, help="seconds per cell (default: the course's)")
+    grading.add_argument(
+        "--notebook-timeout",
+        type=int,
+        default=Settings.notebook_timeout,
+        help="seconds of grading per notebook; one that takes longer is not graded (default: %(default)s)",
+    )
     grading.add_argument("--memory", type=int, default=Settings.memory, help="MB of memory per kernel")
     grading.add_argument("--cpu", type=int, default=Settings.cpu, help="CPU seconds per kernel")
     grading.add_argument("--force", action="store_true", help="regrade submissions graded before")
@@ -57,14 +66,29 @@ def main(argv=None):
         memory=args.memory,
         cpu=args.cpu,
         feedback=not args.no_feedback,
+        notebook_timeout=args.notebook_timeout,
     )
     try:
         summary = grade(
-            args.submissions, args.course, args.assignment, settings, args.force, args.csv, args.quiet
+            args.submissions,
+            args.course,
+            args.assignment,
+            settings,
+            args.force,
+            args.csv,
+            args.quiet,
         )
-    except intake.IntakeError as error:
+    except (intake.IntakeError, GradingError) as error:
         print(f"Cannot grade: {error}", file=sys.stderr)
         return 2
+    except Interrupted as stopped:
+        print(
+            f"\nInterrupted. {stopped.recorded} notebook(s) graded in this run are recorded in the "
+            f"gradebook; {stopped.left} are not graded yet.\n"
+            "Run the same command again to grade what is missing (and to write grades.csv).",
+            file=sys.stderr,
+        )
+        return 130
     return 1 if summary.errors else 0
 
 

@@ -22,9 +22,11 @@ class Settings:
     max_cell_output: int = 1_000_000  # bytes of output kept per cell
     max_output: int = 20_000_000  # bytes of output kept per notebook
     feedback: bool = True
+    notebook_timeout: int = 1800  # seconds of grading per notebook, on top of the per-cell timeout
 
     def fingerprint(self):
-        kept = {k: v for k, v in asdict(self).items() if k not in ("workers", "feedback")}
+        ignored = ("workers", "feedback", "notebook_timeout")  # they change no grade that is recorded
+        kept = {k: v for k, v in asdict(self).items() if k not in ignored}
         return json.dumps(kept, sort_keys=True)
 
 

@@ -1,5 +1,24 @@
 """The course gradebook: a worker's result merged in (by the main process alone), grades.csv."""
 
+import csv
+import os
+from pathlib import Path
+
+# nbgrader's CSV export columns (nbgrader export), in its order
+CSV_COLUMNS = (
+    "assignment",
+    "duedate",
+    "timestamp",
+    "student_id",
+    "last_name",
+    "first_name",
+    "email",
+    "raw_score",
+    "late_submission_penalty",
+    "score",
+    "max_score",
+)
+
 
 def merge(gradebook, result):
     """Write one worker's result into the course gradebook, as nbgrader's SaveAutoGrades would."""
@@ -21,11 +40,54 @@ def merge(gradebook, result):
     gradebook.db.commit()
 
 
-def export_csv(api, path):
-    """nbgrader export (its CSV plugin) of the course gradebook."""
-    from nbgrader.api import Gradebook
-    from nbgrader.plugins import CsvExportPlugin
+def holds(gradebook, result):
+    """True when the gradebook holds every auto score of this result (it was merged and not
+    removed or changed since)."""
+    from nbgrader.api import MissingEntry
 
-    plugin = CsvExportPlugin(to=str(path))
-    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
-        plugin.export(gradebook)
+    student, name = result["student"], result["assignment"]
+    try:
+        for notebook_name, notebook in result["notebooks"].items():
+            for grade_id, values in notebook["grades"].items():
+                if gradebook.find_grade(grade_id, notebook_name, name, student).auto_score != values["auto"]:
+                    return False
+    except MissingEntry:
+        return False
+    return bool(result["notebooks"])
+
+
+def export_csv(gradebook, path):
+    """grades.csv from the gradebook: nbgrader export's columns, one row per assignment and
+    student (0 where nothing was submitted), quoted by the csv module; replaced atomically."""
+    from nbgrader.api import MissingEntry
+
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.tmp")
+    with open(temporary, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(CSV_COLUMNS)
+        for assignment in gradebook.assignments:
+            for student in gradebook.students:
+                try:
+                    submission = gradebook.find_submission(assignment.name, student.id)
+                    timestamp, raw = submission.timestamp, submission.score
+                    penalty = submission.late_submission_penalty or 0.0
+                except MissingEntry:
+                    timestamp, raw, penalty = None, 0.0, 0.0
+                row = (
+                    assignment.name,
+                    assignment.duedate,
+                    timestamp,
+                    student.id,
+                    student.last_name,
+                    student.first_name,
+                    student.email,
+                    raw,
+                    penalty,
+                    max(0.0, raw - penalty),
+                    assignment.max_score,
+                )
+                writer.writerow("" if value is None else value for value in row)
+        file.flush()
+        os.fsync(file.fileno())
+    temporary.replace(path)

@@ -82,13 +82,15 @@ def save_state(course_root, state):
     temporary.replace(path)
 
 
-def up_to_date(course_root, previous, submission, key, settings):
-    if not previous or previous.get("key") != key or previous.get("error"):
+def up_to_date(course_root, gradebook, previous, key, settings):
+    """True when previous (this state's entry) graded exactly this submission (key: its checksum
+    and the grader's fingerprint), the gradebook still holds those grades, and its files exist."""
+    from autograder.grading.gradebook import holds
+
+    if not previous or previous.get("key") != key or previous.get("error") or not holds(gradebook, previous):
         return False
-    course_root = Path(course_root)
-    where = f"{submission.student}/{submission.assignment}"
-    if not (course_root / "autograded" / where / f"{submission.assignment}.ipynb").exists():
+    where = Path(course_root) / "autograded" / previous["student"] / previous["assignment"]
+    if not (where / f"{previous['assignment']}.ipynb").exists():
         return False
-    return (
-        not settings.feedback or (course_root / "feedback" / where / f"{submission.assignment}.html").exists()
-    )
+    feedback = Path(course_root) / "feedback" / previous["student"] / previous["assignment"]
+    return not settings.feedback or (feedback / f"{previous['assignment']}.html").exists()

@@ -25,6 +25,7 @@ import json
 import os
 import resource
 import shutil
+import signal
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -206,7 +207,20 @@ def set_limit(which, soft, hard=None):
             pass
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent():
+    """Have Linux kill the kernel when the grading process that started it dies (even by kill -9)."""
+    parent = int(os.environ.get("JPY_PARENT_PID") or os.getppid())  # jupyter_client sets it
+    if sys.platform.startswith("linux"):
+        c_library().prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
 def main(argv):
+    die_with_parent()
     limits = Limits(**json.loads(os.environ[ENV_VAR]))
     set_limit(resource.RLIMIT_AS, limits.memory)
     # At the soft limit the kernel gets SIGXCPU and dies; the hard limit is a backstop.
