@@ -29,6 +29,7 @@ from autograder.kernel.calls import run
 # an accuracy) that still depends on another input has not.
 STILL_DEPENDS_ON = {"array": 2, "number": 1}
 MOST_NAMED = 2  # inputs that mend it, at most, for a claim (the two factors of a product)
+STUDENT_PROBES = 16  # calls of the student's function per failing case, at most
 
 
 def is_switchable(value):
@@ -70,16 +71,16 @@ def terms(args, names):
     for pattern, path in switchable_parts(tuple(args)):
         grouped.setdefault(pattern, []).append(path)
     labels = {pattern: term_name(names, paths[0]) or "an input" for pattern, paths in grouped.items()}
-    found = []
+    whole, steps = [], []
     for pattern, paths in grouped.items():
         label = labels[pattern]
         if list(labels.values()).count(label) > 1:
             label = f"{label} (argument {pattern[0] + 1})"
-        found.append(Term(label, tuple(paths)))
+        whole.append(Term(label, tuple(paths)))
         first = part(args, paths[0])
         if isinstance(first, np.ndarray) and first.ndim == 3 and first.shape[2] > 1 and len(paths) == 1:
-            found += time_steps(label, tuple(paths), first.shape[2])
-    return found
+            steps += time_steps(label, tuple(paths), first.shape[2])
+    return whole + steps
 
 
 def time_steps(label, paths, T):
@@ -133,33 +134,53 @@ def mending_terms(exercise, function, args, names, wrong, result, mended=None, b
     """The labels of the inputs whose switching off makes every wrong value (at paths `wrong`)
     right, in the sense of the module's docstring. result(outcome) is what a call produced;
     mended(got, expected, probe) says whether the answer is right on a probe (by default: the
-    values at the wrong paths match); before is the reference's answer without a probe."""
+    values at the wrong paths match); before is the reference's answer without a probe.
+
+    The reference alone decides which probes could tell anything (candidates); the student's
+    function, whose calls may be round trips to a graded kernel, is called on at most
+    STUDENT_PROBES of them."""
     tolerance = exercise.rtol, exercise.atol
     if mended is None:
         mended = lambda got, expected, probe: all(  # noqa: E731
             matches(part(got, p), part(expected, p), *tolerance) for p in wrong
         )
     switchable = terms(args, names)
-    found = []
-    for term in switchable:
-        probe = switched_off(args, term)
-        student, reference = run(function, probe), run(exercise.reference, probe)
-        if student.error is not None or reference.error is not None:
-            continue
-        got, expected = result(student), result(reference)
-        if not mended(got, expected, probe) or leaves_unchanged(exercise, probe, expected):
-            continue
-        informative = [
-            p for p in wrong
-            if is_nonzero(part(expected, p), exercise.atol) and not collapsed(part(expected, p), part(before, p))
-        ]
-        if informative and still_depends(exercise, probe, switchable, term, informative, expected, result):
+    found, candidates = [], telling_probes(exercise, args, switchable, wrong, result, before)
+    for term, probe, expected in candidates[:STUDENT_PROBES]:
+        student = run(function, probe)
+        if student.error is None and mended(result(student), expected, probe):
             found.append(term)
     named = [term for term in found if not any(covers(term, other) for other in found)]
     inputs = {term.paths for term in named}
-    if len(inputs) > MOST_NAMED or inputs == {term.paths for term in switchable}:
+    if len(inputs) > MOST_NAMED or (len(candidates) > 1 and len(found) == len(candidates)):
         return []  # the probes single nothing out
     return [term.label for term in named]
+
+
+def telling_probes(exercise, args, switchable, wrong, result, before):
+    """[(term, probe, the reference's answer)] of the probes whose outcome could name a term:
+    the reference's wrong values change, are not zero, do not become the same along an axis,
+    still depend on other inputs, and a function meant to change its arguments still does."""
+    found = []
+    for term in switchable:
+        probe = switched_off(args, term)
+        reference = run(exercise.reference, probe)
+        if reference.error is not None:
+            continue
+        expected = result(reference)
+        values = [(part(expected, p), part(before, p)) for p in wrong]
+        telling = [
+            p for p, (value, old) in zip(wrong, values, strict=True)
+            if is_nonzero(value, exercise.atol) and not collapsed(value, old)
+            and not matches(value, old, exercise.rtol, exercise.atol)
+        ]
+        if (
+            telling
+            and not leaves_unchanged(exercise, probe, expected)
+            and still_depends(exercise, probe, switchable, term, telling, expected, result)
+        ):
+            found.append((term, probe, expected))
+    return found
 
 
 def covers(term, other):
