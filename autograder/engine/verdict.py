@@ -91,17 +91,35 @@ def output_hints(exercise, function, case, got, expected, leaves, names):
     args_names = argument_names(exercise.reference, exercise.uses, parameter_names(function, len(case.args)))
     inputs = [(t.label, part(case.args, t.paths[0])) for t in terms(case.args, args_names) if t.index is None]
     outputs = [(name(p), part(expected, p)) for p, _ in leaves]
-    found = (
-        relation(name(p), p[-1] if p and isinstance(p[-1], str) else None, part(got, p), part(expected, p),
-                 inputs, outputs, exercise.rtol, exercise.atol)
+    found = {
+        name(p): relation(name(p), p[-1] if p and isinstance(p[-1], str) else None, part(got, p),
+                          part(expected, p), inputs, outputs, exercise.rtol, exercise.atol)
         for p in rest
-    )
-    lines += [s[0].upper() + s[1:] + "." for s in found if s][:RELATIONS]
+    }
+    lines += relation_lines({key: sentence for key, sentence in found.items() if sentence})[:RELATIONS]
     table = simple_inputs_line(exercise, function, case.args, args_names)
     lines += [table] if table else []
     comparable_rest = [p for p in rest if comparable(part(got, p), part(expected, p))]
     if comparable_rest:
         lines += term_lines(exercise, function, case, expected, comparable_rest, name)
+    return lines
+
+
+def relation_lines(sentences):
+    """The relations' sentences ({value's name: sentence}), the same sentence said once of several
+    values: 'Each of your clipped['dWax'] and clipped['dWaa'] is 0.45 times the expected one.'"""
+    grouped = {}
+    for value, sentence in sentences.items():
+        own = f"your {value} "
+        tail = sentence[len(own):] if sentence.startswith(own) else None
+        grouped.setdefault(tail or sentence, []).append(value)
+    lines = []
+    for tail, values in grouped.items():
+        if len(values) > 1:
+            lines.append(f"Each of your {listed(values)} {tail}.")
+        else:
+            sentence = sentences[values[0]]
+            lines.append(sentence[0].upper() + sentence[1:] + ".")
     return lines
 
 
