@@ -330,7 +330,7 @@ def rnn_cell_forward_input_sign(xt, a_prev, parameters):
     return a_next, yt_pred, (a_next, a_prev, xt, parameters)
 
 
-@bug("rnn_cell_forward", r"a_next is relu of the pre-activation whose tanh", "relu instead of tanh")
+@bug("rnn_cell_forward", r"a_next.* is relu of the pre-activation whose tanh", "relu instead of tanh")
 def rnn_cell_forward_relu(xt, a_prev, parameters):
     a_next = np.maximum(0, parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
     yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
