@@ -353,9 +353,9 @@ def solution_run(lab, page, release_run):
     return nb, seen
 
 
-def test_solution_runs_clean_and_passes_every_visible_test(solution_run):
-    nb, seen = solution_run
-    check_the_text_renders(nb, seen)
+def check_every_cell_ran_clean(nb, seen):
+    """Every code cell ran without an error or a warning, printed its visible tests' success and
+    showed each of its plots as an image."""
     for index, (cell, shown) in enumerate(zip(nb.cells, seen, strict=True)):
         if cell.cell_type != "code":
             continue
@@ -368,6 +368,12 @@ def test_solution_runs_clean_and_passes_every_visible_test(solution_run):
         assert all(width > 0 for width in shown["images"]), f"a plot of cell {index} is a broken image"
     assert any("visible tests passed" in shown["text"] for shown in seen)
     assert any(shown["images"] for shown in seen)
+
+
+def test_solution_runs_clean_and_passes_every_visible_test(solution_run):
+    nb, seen = solution_run
+    check_the_text_renders(nb, seen)
+    check_every_cell_ran_clean(nb, seen)
 
 
 def test_solution_validate_passes(solution_run, page):
@@ -386,3 +392,27 @@ def test_selfcheck_in_the_notebook_gives_full_marks(solution_run, page):
     assert header.group(1) == header.group(2), f"the solution should get full marks:\n{report}"
     assert "FAIL" not in report and "Full marks" in report, report
     assert "Cannot grade" not in report and "Note:" not in report, report
+
+
+# ----------------------------------------------------------------------------- Part IV: notebooks that train
+
+
+@pytest.mark.parametrize("name", ["09_sequence_classifier", "10_long_memory"])
+def test_a_training_notebook_shows_its_progress_bars_and_plots(name, lab, page):
+    """A solution notebook that trains, run from the menu: its progress bars render as widgets,
+    every plot is an image, every visible test passes, no cell writes an error or a warning."""
+    path = f"{name}/solution.ipynb"
+    shutil.copy(COURSE / "source" / name / f"{name}.ipynb", lab.workspace / path)  # beside its data
+    nb = open_notebook(page, lab, path)
+    run_all_from_the_menu(page)
+    seen = page.evaluate(SEEN)
+    cells = page.locator(CELLS)
+    bars = page.locator(".jp-OutputArea-output .widget-progress, .jp-OutputArea-output progress")
+    trains = re.compile(r"tqdm\(range|= train_classifier")  # the cell that trains, with its progress bars
+    training = next(i for i, cell in enumerate(nb.cells) if trains.search(cell.source))
+    shoot(cells.nth(training), f"{name}-solution-training")
+    for number, index in enumerate(i for i, shown in enumerate(seen) if shown["images"]):
+        shoot(cells.nth(index), f"{name}-solution-{number + 1}-plot")
+    check_the_text_renders(nb, seen)
+    check_every_cell_ran_clean(nb, seen)
+    assert bars.count() >= 1, "the training shows no progress bar"

@@ -138,6 +138,7 @@ def test_accuracy_and_confusion_matrix_agree():
     assert np.isclose(np.trace(counts) / 300, accuracy(probs, labels))
 
 
+@pytest.mark.numerical
 def test_the_notebook_training_reaches_the_stated_accuracy():
     """The run of notebook 09 (same data, split, seeds and schedule) reaches a test accuracy >= 0.97.
 
