@@ -4,6 +4,7 @@
 #   make release           rebuild course/source and course/release from course/lessons
 #   make bench             the benchmarks
 #   make grade SUBMISSIONS=...   autograde a class (see the grade target)
+#   make hub INSTRUCTOR=name     the class on JupyterHub, as root (see the hub target)
 
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
@@ -17,13 +18,13 @@ EXTRAS := dev$(if $(filter true,$(CI)),$(comma)torch)
 # The networks here multiply small matrices, where BLAS threads cost more than they save.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: lab test release bench grade install chromium
+.PHONY: lab test release bench grade install chromium postgresql hub hub-parts
 
 install: $(VENV)/.installed-$(EXTRAS)
 
-$(VENV)/.installed-$(EXTRAS): pyproject.toml
+$(VENV)/.installed-%: pyproject.toml
 	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[$(EXTRAS)]"
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[$*]"
 	touch $@
 
 # course/lab holds the student lab's Jupyter settings: nbgrader's Validate button (counting
@@ -41,11 +42,16 @@ chromium:
 	@if [ "$(CI)" = true ] && [ ! -x /usr/bin/chromium ]; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi
 
+# The PostgreSQL gradebook test runs Debian's server; on CI (as root) it is installed when missing.
+postgresql:
+	@if [ "$(CI)" = true ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; fi
+
 # numpy picks its kernels by CPU (AVX2 or AVX-512), and exp or a sum can differ in the last bits.
 # On CI the numerical tests run again on the AVX2 code path, so they pass on either kind of CPU.
 AVX2_ONLY := NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"
 
-test: install chromium
+test: install chromium postgresql
 	$(PYTHON) -m pytest
 	@if [ "$(CI)" = true ]; then echo "numerical tests again, without numpy's AVX-512 kernels:"; \
 	  $(AVX2_ONLY) $(PYTHON) -m pytest -m numerical tests; fi
@@ -63,3 +69,52 @@ bench: install
 grade: install
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder or zip> [COURSE=course] [WORKERS=n]"; exit 2; }
 	$(PYTHON) -m autograder.grading grade "$(SUBMISSIONS)" $(if $(COURSE),--course "$(COURSE)") $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+
+# make hub INSTRUCTOR=<user> [STUDENTS=students] [COURSE=course] [EXCHANGE=/srv/nbgrader/exchange]
+#          [HUB_DIR=/srv/rnn-hub] [HUB_IP=127.0.0.1] [HUB_PORT=8000]
+# JupyterHub for a class on this machine, run as root: local Unix users log in with their passwords;
+# INSTRUCTOR gets the formgrader and the grading command, the members of the group STUDENTS get the
+# student lab (deploy/jupyterhub_config.py). The proxy comes from npm (deploy/package.json). The
+# users' labs run in environments they can run: the students' (the course's dependencies, no
+# answer key) built with the system's Python in STUDENT_ENV; the instructor's is INSTRUCTOR_ENV,
+# this repository's .venv unless told otherwise (then built there, editable, with the system's Python).
+HUB_DIR        ?= /srv/rnn-hub
+STUDENT_ENV    ?= $(HUB_DIR)/student-env
+INSTRUCTOR_ENV ?= $(VENV)
+SYSTEM_PYTHON  ?= /usr/bin/python3
+HUB_IP         ?= 127.0.0.1
+HUB_PORT       ?= 8000
+STUDENTS       ?= students
+EXCHANGE       ?= /srv/nbgrader/exchange
+PROXY          := deploy/node_modules/.bin/configurable-http-proxy
+PIP_QUIET      := --quiet --disable-pip-version-check
+# The students' environment: the course's dependencies and the hub's own version of JupyterHub.
+STUDENT_PACKAGES = $(PYTHON) -c 'import tomllib, importlib.metadata as m; \
+  print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"], "jupyterhub==" + m.version("jupyterhub"))'
+
+hub-parts: $(VENV)/.installed-hub $(PROXY) $(STUDENT_ENV)/.installed $(INSTRUCTOR_ENV)/.installed-hub
+
+$(PROXY): deploy/package.json deploy/package-lock.json
+	cd deploy && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(STUDENT_ENV)/.installed: pyproject.toml $(VENV)/.installed-hub
+	test -x $(STUDENT_ENV)/bin/python || $(SYSTEM_PYTHON) -m venv $(STUDENT_ENV)
+	$(STUDENT_ENV)/bin/pip install $(PIP_QUIET) $$($(STUDENT_PACKAGES))
+	chmod -R go+rX $(STUDENT_ENV)
+	touch $@
+
+ifneq ($(abspath $(INSTRUCTOR_ENV)),$(abspath $(VENV)))
+$(INSTRUCTOR_ENV)/.installed-hub: pyproject.toml
+	test -x $(INSTRUCTOR_ENV)/bin/python || $(SYSTEM_PYTHON) -m venv $(INSTRUCTOR_ENV)
+	$(INSTRUCTOR_ENV)/bin/pip install $(PIP_QUIET) -e ".[hub]"
+	chmod -R go+rX $(INSTRUCTOR_ENV)
+	touch $@
+endif
+
+hub: hub-parts
+	@test -n "$(INSTRUCTOR)" || { echo "usage: make hub INSTRUCTOR=<user name> [STUDENTS=<group>] (as root)"; exit 2; }
+	RNN_HUB_INSTRUCTOR=$(INSTRUCTOR) RNN_HUB_STUDENTS=$(STUDENTS) RNN_HUB_COURSE=$(or $(COURSE),course) \
+	  RNN_HUB_EXCHANGE=$(EXCHANGE) RNN_HUB_DIR=$(HUB_DIR) RNN_HUB_STUDENT_ENV=$(abspath $(STUDENT_ENV)) \
+	  RNN_HUB_INSTRUCTOR_ENV=$(abspath $(INSTRUCTOR_ENV)) RNN_HUB_IP=$(HUB_IP) RNN_HUB_PORT=$(HUB_PORT) \
+	  $(VENV)/bin/jupyterhub -f deploy/jupyterhub_config.py

@@ -14,10 +14,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port():
+def free_port(count=1):
+    """A free port on 127.0.0.1 whose next count - 1 ports are free too."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port + count <= 65536 and all(is_free(port + offset) for offset in range(1, count)):
+            return port
+
+
+def is_free(port):
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 class Lab:
@@ -27,9 +40,9 @@ class Lab:
     Use as a context manager; `output` is everything make and Jupyter printed so far.
     """
 
-    def __init__(self, workspace, home, token="browser-test-token", timeout=300):
+    def __init__(self, workspace, home, token="browser-test-token", timeout=300, ports=1):
         self.workspace, self.home, self.token, self.timeout = Path(workspace), Path(home), token, timeout
-        self.port = free_port()
+        self.port = free_port(ports)
         self.url = f"http://127.0.0.1:{self.port}"
         self.lines = []
         self.process = None
@@ -52,10 +65,19 @@ class Lab:
             env.pop(variable, None)
         return env
 
+    @property
+    def name(self):
+        return " ".join(self.command()[:2])
+
+    def command(self):
+        return ["make", "lab", f"PORT={self.port}", f"TOKEN={self.token}", f"WORKSPACE={self.workspace}"]
+
+    def ready(self):
+        return self.api("status") is not None
+
     def start(self):
-        command = ["make", "lab", f"PORT={self.port}", f"TOKEN={self.token}", f"WORKSPACE={self.workspace}"]
         self.process = subprocess.Popen(
-            command,
+            self.command(),
             cwd=ROOT,
             env=self.env(),
             stdout=subprocess.PIPE,
@@ -67,11 +89,11 @@ class Lab:
         self.reader = threading.Thread(target=self._collect, daemon=True)
         self.reader.start()
         deadline = time.monotonic() + self.timeout
-        while self.api("status") is None:
+        while not self.ready():
             if self.process.poll() is not None:
-                raise RuntimeError(f"make lab exited ({self.process.returncode}):\n{self.output}")
+                raise RuntimeError(f"{self.name} exited ({self.process.returncode}):\n{self.output}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"make lab did not serve {self.url} in {self.timeout} s:\n{self.output}")
+                raise RuntimeError(f"{self.name}: {self.url} silent for {self.timeout} s:\n{self.output}")
             time.sleep(0.25)
         return self
 
