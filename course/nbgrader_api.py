@@ -25,13 +25,15 @@ def course_config(course_root):
 
 def course_api(course_root, root=None, config=None):
     """An NbGraderAPI on the course folder `root` (default: course_root), configured by `config`
-    (default: course_root's nbgrader_config.py)."""
+    (default: course_root's nbgrader_config.py). A `root` of its own gets a SQLite gradebook of its own."""
     # nbgrader runs programs of its own environment (alembic) by name.
     bin_folder = str(Path(sys.executable).parent)
     if bin_folder not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bin_folder + os.pathsep + os.environ.get("PATH", "")
     config = config or course_config(course_root)
     config.CourseDirectory.root = str(root or course_root)
+    if root is not None:  # a scratch copy: its own gradebook, also when the course's is a database server
+        config.CourseDirectory.db_url = f"sqlite:///{Path(root) / 'gradebook.db'}"
     return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import os
+import shutil
 from pathlib import Path
 
 # nbgrader's CSV export columns (nbgrader export), in its order
@@ -91,3 +92,27 @@ def export_csv(gradebook, path):
         file.flush()
         os.fsync(file.fileno())
     temporary.replace(path)
+
+
+def snapshot(db_url, path):
+    """Copy the course gradebook at db_url (SQLite or a server such as PostgreSQL) into a SQLite
+    file at path: the gradebook each worker starts every notebook from."""
+    from nbgrader.api import Base, Gradebook
+    from sqlalchemy import create_engine
+
+    if db_url.startswith("sqlite:///"):
+        shutil.copy(db_url.removeprefix("sqlite:///"), path)
+        return
+    Gradebook(f"sqlite:///{path}").close()  # nbgrader's tables and its schema version
+    source, target = create_engine(db_url), create_engine(f"sqlite:///{path}")
+    try:
+        with source.connect() as read, target.begin() as write:
+            for table in reversed(Base.metadata.sorted_tables):  # the row the new gradebook made
+                write.execute(table.delete())
+            for table in Base.metadata.sorted_tables:
+                rows = [dict(row._mapping) for row in read.execute(table.select())]
+                if rows:
+                    write.execute(table.insert(), rows)
+    finally:
+        source.dispose()
+        target.dispose()

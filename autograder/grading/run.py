@@ -34,6 +34,7 @@ import nbformat
 from autograder.grading import intake
 from autograder.grading.config import DEFAULT_COURSE, Settings, course_assignments, ensure_generated
 from autograder.grading.gradebook import export_csv, merge
+from autograder.grading.gradebook import snapshot as gradebook_snapshot
 from autograder.grading.report import Summary
 from autograder.grading.state import grader_fingerprint, load_state, save_state, submission_key, up_to_date
 from autograder.grading.worker import Job, worker_grade, worker_init
@@ -246,7 +247,7 @@ def grade(
                 jobs.append(job_of(submission, key, course_root, base / "stand-ins"))
         save_state(course_root, state)
         snapshot = base / "snapshot.db"
-        shutil.copy(Path(api.coursedir.db_url.removeprefix("sqlite:///")), snapshot)
+        gradebook_snapshot(api.coursedir.db_url, snapshot)
 
         def on_result(result):
             where = f"{result['student']}/{result['assignment']}"
