@@ -110,7 +110,7 @@ def path_name(names, path):
     text, last = names.name, names.name
     for step in path:
         if isinstance(step, str):
-            text, last, names = f"{text}['{step}']", None, Names()
+            text, last, names = f"{text or 'the output'}['{step}']", None, Names()
             continue
         if text is None:  # a position of the returned tuple: its own name
             names = names.item(step)

@@ -14,6 +14,10 @@ the same answer); when, with that input off, the value still depends on other in
 (STILL_DEPENDS_ON); and when at most MOST_NAMED inputs, and not all of them, do so. So a zero
 weight that multiplies a wrong value (masking it), or the only input of a function, is never
 named. Nothing is claimed where no probe mends every wrong value.
+
+A function of one array taken entry by entry (sigmoid, tanh_grad) has no term to switch off;
+for it, simple_inputs_line shows what it gives at simple inputs (0, 0.5, 1...) beside the
+reference.
 """
 
 from dataclasses import dataclass
@@ -253,6 +257,8 @@ def simple_inputs_line(exercise, function, args, names):
     student, expected = run(function, (points,)), run(exercise.reference, (points,)).value
     got = student.value
     if student.error is not None or type(got) is not np.ndarray or got.shape != points.shape:
+        return None
+    if got.dtype.kind not in "biuf":
         return None
     wrong = ~(np.abs(got - expected) <= exercise.atol + exercise.rtol * np.abs(expected))
     if not wrong.any():
