@@ -77,7 +77,7 @@ def scratch_course(names):
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         shutil.copy(COURSE / "nbgrader_config.py", root)
-        api = course_api(root)
+        api = course_api(root, root)  # its own SQLite gradebook, whatever the course names
         for name in names:
             shutil.copytree(COURSE / "source" / name, root / "source" / name)
             succeeded(api.generate_assignment(name, force=True), f"generate_assignment {name}")
