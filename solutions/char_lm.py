@@ -22,6 +22,26 @@ def make_corpus(n_sentences=3000, seed=0):
     Returns:
     - text: a str, every line a sentence that starts with a capital and ends with a full stop.
     """
+    return "".join(sentence + "\n" for sentence, _ in corpus_sentences(n_sentences, seed))
+
+
+def corpus_sentences(n_sentences=3000, seed=0):
+    """The sentences of the course's corpus, each with its probability under the grammar.
+
+    A clause is a noun phrase, a verb (with an object if it is transitive) and perhaps a place
+    or a time; a sentence is a clause, sometimes followed by a connective and a second clause.
+    Every choice is random. The probability of a sentence is the product of the probabilities
+    of the choices that wrote it: no two sets of choices write the same words, so each sentence
+    has exactly one.
+
+    Inputs:
+    - n_sentences: number of sentences.
+    - seed: seed of np.random.default_rng.
+
+    Returns:
+    - sentences: list of (sentence, log_prob): the text of a line (without its line break) and
+      the natural logarithm of the probability that the grammar writes exactly that sentence.
+    """
     rng = np.random.default_rng(seed=seed)
     words = {
         "animal": "fox dog cat bird horse rabbit wolf bear mouse owl goat duck".split(),
@@ -44,37 +64,55 @@ def make_corpus(n_sentences=3000, seed=0):
         "connective": "and but so while because".split(),
         "determiner": "the the a her his one".split(),
     }
+    log_prob = 0.0  # of the sentence being written
+
+    def chance(p):
+        """True with probability p."""
+        nonlocal log_prob
+        happens = rng.random() < p
+        log_prob += np.log(p if happens else 1 - p)
+        return happens
 
     def pick(kind):
-        return words[kind][int(rng.integers(len(words[kind])))]
+        """A word of the kind, each entry of the list equally likely ("the" is listed twice)."""
+        nonlocal log_prob
+        options = words[kind]
+        word = options[int(rng.integers(len(options)))]
+        log_prob += np.log(options.count(word) / len(options))
+        return word
 
     def noun_phrase(kinds):
+        nonlocal log_prob
         kind = kinds[int(rng.integers(len(kinds)))]
-        if rng.random() < 0.5:
+        log_prob += np.log(1 / len(kinds))
+        if chance(0.5):
             return f"{pick('determiner')} {pick('adjective')} {pick(kind)}"
         return f"{pick('determiner')} {pick(kind)}"
 
     def clause():
+        nonlocal log_prob
         text = noun_phrase(["animal", "person"])
-        if rng.random() < 0.5:
+        if chance(0.5):
             text += f" {pick('intransitive')}"
         else:
             text += f" {pick('transitive')} {noun_phrase(['animal', 'person', 'thing'])}"
-        roll = rng.random()
+        roll = rng.random()  # a place (0.4), a time (0.2) or neither (0.4)
         if roll < 0.4:
             text += f" {pick('preposition')} the {pick('place')}"
         elif roll < 0.6:
             text += f" {pick('time')}"
+        log_prob += np.log(0.2 if 0.4 <= roll < 0.6 else 0.4)
         return text
 
-    lines = []
+    sentences = []
     for _ in range(n_sentences):
+        log_prob = 0.0
         sentence = clause()
-        if rng.random() < 0.35:
-            comma = "," if rng.random() < 0.5 else ""
+        if chance(0.35):
+            comma = "," if chance(0.5) else ""
             sentence += f"{comma} {pick('connective')} {clause()}"
-        lines.append(sentence[0].upper() + sentence[1:] + ".")
-    return "\n".join(lines) + "\n"
+        sentences.append((sentence[0].upper() + sentence[1:] + ".", float(log_prob)))
+    return sentences
 
 
 def build_vocabulary(text):

@@ -21,6 +21,7 @@ from solutions.binary_adder import (
 )
 from solutions.char_lm import (
     build_vocabulary,
+    corpus_sentences,
     encode,
     evaluate,
     lm_backward,
@@ -48,6 +49,28 @@ def random_model(rng, n_x, n_a, n_y):
 
 def test_the_corpus_file_is_the_generators_output():
     assert CORPUS.read_text(encoding="utf-8") == make_corpus(), "regenerate sentences.txt with make_corpus()"
+
+
+def test_the_grammar_gives_each_sentence_the_probability_of_its_choices():
+    # "The fox slept." is: a noun phrase of an animal (1/2), without adjective (1/2), "The"
+    # (2 of the 6 determiners), "fox" (1 of 12 animals); an intransitive verb (1/2), "slept"
+    # (1 of 10); no place or time (0.4); no second clause (0.65). A place ("near the river")
+    # replaces the 0.4 by 0.4 * 1/8 (preposition) * 1/10 (place).
+    simple = np.log(1 / 2 * 1 / 2 * 2 / 6 * 1 / 12 * 1 / 2 * 1 / 10 * 0.65)
+    animals = "fox|dog|cat|bird|horse|rabbit|wolf|bear|mouse|owl|goat|duck"
+    verbs = "slept|waited|sang|laughed|ran|walked|rested|danced|wept|listened"
+    prepositions = "near|by|in|under|behind|beside|across|over"
+    places = "(river|forest|garden|village|market|hill|bridge|kitchen|meadow|tower)"
+    checked = 0
+    for sentence, log_prob in corpus_sentences():
+        if re.fullmatch(rf"The ({animals}) ({verbs})\.", sentence):
+            assert np.isclose(log_prob, simple + np.log(0.4)), sentence
+            checked += 1
+        elif re.fullmatch(rf"The ({animals}) ({verbs}) ({prepositions}) the {places}\.", sentence):
+            assert np.isclose(log_prob, simple + np.log(0.4 / 8 / 10)), sentence
+            checked += 1
+    assert checked > 10
+    assert "".join(sentence + "\n" for sentence, _ in corpus_sentences()) == make_corpus()
 
 
 def test_vocabulary_is_sorted_and_encoding_round_trips():

@@ -119,8 +119,8 @@ def calls(name):
     return closure
 
 
-def failure(error, name):
-    """The Failure of an exception that a cell of notebook `name` raised."""
+def failure(error, cell_file):
+    """The Failure of an exception that the cell compiled as `cell_file` raised."""
     innermost = None  # the innermost frame outside the libraries: a cell, or the answer's code
     traceback = error.__traceback__
     while traceback is not None:
@@ -128,8 +128,7 @@ def failure(error, name):
         if "site-packages" not in filename and not filename.startswith(STANDARD_LIBRARY):
             innermost = filename
         traceback = traceback.tb_next
-    by_the_tests = innermost is not None and innermost.startswith(f"<{name} cell")
-    return Failure(type(error).__name__, str(error), by_the_tests)
+    return Failure(type(error).__name__, str(error), innermost == cell_file)
 
 
 @contextlib.contextmanager
@@ -162,8 +161,9 @@ class Session:
         self.done = 0  # self.cells[:done] have run
 
     def execute(self, cell, answers, outcome):
+        cell_file = f"<{self.name} cell {cell.index}>"
         try:
-            exec(compile(cell.source, f"<{self.name} cell {cell.index}>", "exec"), self.namespace)
+            exec(compile(cell.source, cell_file, "exec"), self.namespace)
             answer = answers.get(cell.exercise) if cell.kind == "answer" else None
             if answer is not None:
                 if callable(answer):
@@ -172,9 +172,9 @@ class Session:
                     exec(compile(answer, f"<answer to {cell.exercise}>", "exec"), self.namespace)
         except Exception as error:  # noqa: BLE001 - what a cell raises is the result
             if cell.kind == "visible":
-                outcome.failures.setdefault(cell.exercise, failure(error, self.name))
+                outcome.failures.setdefault(cell.exercise, failure(error, cell_file))
             else:
-                outcome.other_errors[cell.index] = failure(error, self.name)
+                outcome.other_errors[cell.index] = failure(error, cell_file)
         else:
             if cell.kind == "visible":
                 outcome.failures.setdefault(cell.exercise, None)

@@ -20,16 +20,17 @@
 # spelling of words, then which words follow which. Sample from it, feeding each drawn character
 # back in as the next input, and it writes new text.
 #
-# This is the minimal character-level RNN of the seed material, done with the pieces you built:
-# the cell and the forward pass of notebook 04, backpropagation through time and clipping of
-# notebook 05. What is new here is the output layer's loss and gradient, the data pipeline, and
+# This is the model of Andrej Karpathy's `min-char-rnn` (2015), a whole character-level language
+# model in a hundred lines of numpy, built here from the pieces you wrote: the cell and the
+# forward pass of notebook 04, backpropagation through time and clipping of notebook 05. What is new here is the output layer's loss and gradient, the data pipeline, and
 # training on **batches**: instead of one text position at a time, the model reads $m$ places
 # of the text at once, which turns matrix-vector products into matrix-matrix products and makes
 # training many times faster.
 #
 # The story, one step at a time: the corpus and its vocabulary; characters as indices and as
 # one-hot vectors; cutting the text into parallel streams; the loss and its gradient; a training
-# step; an epoch of training; validation perplexity; sampling at different temperatures.
+# step; an epoch of training; validation perplexity, and the best perplexity any model can
+# reach on this text; sampling; and finally training, with samples along the way.
 #
 # <!-- shared: how_to_work -->
 
@@ -41,6 +42,15 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # small matrices: one thread
 import matplotlib.pyplot as plt
 import numpy as np
 from tqdm.auto import tqdm
+
+# %% [markdown]
+# Some visible tests build on an exercise before them: the check of a gradient needs the loss it
+# differentiates, say. Such a check runs only once the visible tests of what it builds on have
+# passed (otherwise it says what to finish first), so that a mistake is always reported by the
+# tests of the function that makes it. These two given helpers keep track:
+
+# %%
+from solutions.visible_tests import passed, needs
 
 # %% [markdown]
 # ## 0. Carried over from notebooks 04 and 05
@@ -90,6 +100,7 @@ with open("sentences.txt", encoding="utf-8") as file:
     text = file.read()
 print(f"{len(text):,} characters, {text.count(chr(10)):,} lines. The first five lines:\n")
 print("".join(text.splitlines(keepends=True)[:5]))
+assert text.count("\n") == 3000, "the text above speaks of 3,000 sentences"
 
 # %% [markdown]
 # ## 2. The vocabulary
@@ -117,7 +128,7 @@ assert char_to_ix_small == {" ": 0, "d": 1, "e": 2, "h": 3, "l": 4, "o": 5, "r":
 chars, char_to_ix = build_vocabulary(text)
 vocab_size = len(chars)
 print(f"The corpus has {vocab_size} distinct characters: {''.join(chars)!r}")
-print("build_vocabulary: visible tests passed")
+passed("build_vocabulary")
 
 # %% hidden_tests="build_vocabulary" points=1
 # Hidden tests check the vocabulary of random texts.
@@ -137,16 +148,17 @@ print("build_vocabulary: visible tests passed")
 from solutions.char_lm import encode
 
 # %%
-print(encode("hello", char_to_ix_small))
-assert isinstance(encode("hello", char_to_ix_small), np.ndarray), "encode should return a numpy array"
-assert list(encode("hello", char_to_ix_small)) == [3, 2, 4, 4, 5], "encode('hello') should be [3, 2, 4, 4, 5]"
+hello_world = {" ": 0, "d": 1, "e": 2, "h": 3, "l": 4, "o": 5, "r": 6, "w": 7}  # the vocabulary of "hello world"
+print(encode("hello", hello_world))
+assert isinstance(encode("hello", hello_world), np.ndarray), "encode should return a numpy array"
+assert list(encode("hello", hello_world)) == [3, 2, 4, 4, 5], "encode('hello') should be [3, 2, 4, 4, 5]"
 try:
-    encode("help", char_to_ix_small)
+    encode("help", hello_world)
 except ValueError as error:
     print("encode('help') raised ValueError:", error)
 else:
     raise AssertionError("encode should raise ValueError for 'p', which is not in the vocabulary")
-print("encode: visible tests passed")
+passed("encode")
 
 # %% hidden_tests="encode" points=1
 # Hidden tests check the indices of random texts.
@@ -173,7 +185,7 @@ assert X_small[3, 0, 0] == 1 and X_small[7, 1, 2] == 1, "X[ix[i, t], i, t] shoul
 assert one_hot(np.zeros((1, 1), dtype=int), 2, dtype=np.float32).dtype == np.float32, (
     "the result should have the requested dtype"
 )
-print("one_hot: visible tests passed")
+passed("one_hot")
 
 # %% hidden_tests="one_hot" points=1
 # Hidden tests check random batches, sizes and dtypes.
@@ -209,7 +221,7 @@ assert np.array_equal(inputs_small, [[0, 1, 2], [3, 4, 5], [6, 7, 8]]), (
     "stream i should be the i-th consecutive piece of the text: [[0, 1, 2], [3, 4, 5], [6, 7, 8]]"
 )
 assert np.array_equal(targets_small, inputs_small + 1), "each target is the character after its input"
-print("make_streams: visible tests passed")
+passed("make_streams")
 
 # %% hidden_tests="make_streams" points=1
 # Hidden tests check random texts and numbers of streams.
@@ -252,7 +264,11 @@ from solutions.char_lm import lm_forward
 
 # %%
 tiny_params = init_rnn_parameters(8, 5, 8, seed=1)
-X_tiny = one_hot(np.array([[3, 2, 4], [0, 7, 7]]), 8)
+ix_tiny = np.array([[3, 2, 4], [0, 7, 7]])
+X_tiny = np.zeros((8, 2, 3))  # the one-hot batch of ix_tiny, written out
+for i in range(2):
+    for t in range(3):
+        X_tiny[ix_tiny[i, t], i, t] = 1.0
 Y_tiny = np.array([[2, 4, 4], [7, 7, 1]])
 zero_params = {name: np.zeros_like(value) for name, value in tiny_params.items()}
 loss_uniform, _ = lm_forward(X_tiny, Y_tiny, np.zeros((5, 2)), zero_params)
@@ -267,35 +283,58 @@ assert len(cache_tiny) == 4, "the cache should be the tuple (y_pred, a, Y, rnn_c
 y_pred_tiny = cache_tiny[0]
 expected_tiny = -np.mean(np.log([y_pred_tiny[Y_tiny[i, t], i, t] for i in range(2) for t in range(3)]))
 assert np.isclose(loss_tiny, expected_tiny), "the loss should use the probability of the TARGET Y[i, t]"
-print("lm_forward: visible tests passed")
+passed("lm_forward")
 
 # %% hidden_tests="lm_forward" points=2
 # Hidden tests check the loss and the cache on random models and batches.
 
 # %% [markdown]
-# The gradient of the cross-entropy with respect to the scores $z_t = W_{ya} a_t + b_y$ is the
-# softmax's classic: the predicted distribution minus the one-hot target, here divided by $mT$
-# because of the average,
+# **The gradient.** Training needs the gradient of $\mathcal{L}$ with respect to the five
+# parameters. The recurrent part is done: given $\partial \mathcal{L} / \partial a_t$ for every
+# step, your `rnn_backward` of notebook 05 carries it back through time and returns
+# $dW_{ax}$, $dW_{aa}$ and $db_a$. What is new is the output layer. Derive, before you read
+# on:
 #
-# $$ dz_t = \frac{1}{mT} \left( \hat y_t - \text{onehot}(Y[:, t]) \right) , \qquad \text{shape } (n_y, m). $$
-#
-# From $dz$, the output layer's gradients are summed over the examples and the steps, and the
-# gradient reaching each hidden state from its output goes to `rnn_backward`:
-#
-# $$ dW_{ya} = \sum_t dz_t \, a_t^{\top}, \qquad db_y = \sum_t \sum_{i} dz_t[:, i], \qquad
-#    da_t = W_{ya}^{\top} dz_t , $$
-#
-# and `rnn_backward(da, rnn_caches)` adds what comes back through time and gives $dW_{ax}$,
-# $dW_{aa}$ and $db_a$.
+# 1. $dz_t = \partial \mathcal{L} / \partial z_t$ for the scores $z_t = W_{ya} a_t + b_y$, an
+#    $(n_y, m)$ array (notebook 02 did it for one example per row; mind the $\frac{1}{mT}$);
+# 2. $dW_{ya}$ and $db_y$, remembering that the same $W_{ya}$ and $b_y$ serve every example and
+#    every step;
+# 3. $da_t$, the gradient that the output at step $t$ sends down to $a_t$.
 #
 # **Exercise 6.** Write `lm_backward`. Return the five gradients in a dict with the keys
 # `dWax`, `dWaa`, `dWya`, `dba`, `dby`.
+#
+# <details>
+# <summary><b>Check your derivation</b> (open it once you have tried)</summary>
+#
+# The loss of one character is $-\log \operatorname{softmax}(z)_y = -z_y + \log \sum_k e^{z_k}$.
+# Its derivative with respect to $z_k$ is $-\mathbb{1}[k = y] + \hat y_k$: the predicted
+# distribution minus the one-hot target. The mean over the $mT$ characters divides it by $mT$:
+#
+# $$ dz_t = \frac{1}{mT} \left( \hat y_t - \text{onehot}(Y[:, t]) \right) , \qquad \text{shape } (n_y, m). $$
+#
+# $z_t = W_{ya} a_t + b_y$ is a layer with examples in columns (notebook 05), used at every
+# step, so its gradients are summed over the steps, and the bias's over the examples too:
+#
+# $$ dW_{ya} = \sum_t dz_t \, a_t^{\top}, \qquad db_y = \sum_t \sum_{i} dz_t[:, i], \qquad
+#    da_t = W_{ya}^{\top} dz_t . $$
+#
+# Then `rnn_backward(da, rnn_caches)` adds what comes back through time and gives $dW_{ax}$,
+# $dW_{aa}$ and $db_a$.
+#
+# </details>
 
 # %% exercise="lm_backward"
 from solutions.char_lm import lm_backward
 
+# %% [markdown]
+# The visible tests check the shapes and a property of $db_y$, then compare every gradient with
+# the centered difference $(\mathcal{L}(p + h) - \mathcal{L}(p - h)) / 2h$ of your `lm_forward`'s
+# loss, entry by entry, in float64, as in notebook 03. Expect relative errors below $10^{-6}$.
+
 # %%
-grads_tiny = lm_backward(cache_tiny)
+a_tiny, y_pred_tiny, rnn_caches_tiny = rnn_forward(X_tiny, np.zeros((5, 2)), tiny_params)
+grads_tiny = lm_backward((y_pred_tiny, a_tiny, Y_tiny, rnn_caches_tiny))
 expected_keys = {"dWax", "dWaa", "dWya", "dba", "dby"}
 assert set(grads_tiny) == expected_keys, f"the gradients should have the keys {sorted(expected_keys)}"
 for name in tiny_params:
@@ -303,20 +342,8 @@ for name in tiny_params:
 assert np.isclose(grads_tiny["dby"].sum(), 0.0), (
     "dby sums (y_hat - onehot) / (m T) over examples and steps; each column of that sums to 0"
 )
-print("lm_backward: shapes are right; the gradient check below tests the values")
-
-# %% hidden_tests="lm_backward" points=3
-# Hidden tests check the five gradients on random models and batches.
-
-# %% [markdown]
-# ### Checking the gradient numerically
-#
-# As in notebook 03, we compare every gradient with the centered difference
-# $(\mathcal{L}(p + h) - \mathcal{L}(p - h)) / 2h$, entry by entry, in float64. Expect relative
-# errors below $10^{-6}$.
 
 
-# %%
 def numerical_gradient(X, Y, a0, parameters, name, h=1e-5):
     """The centered-difference gradient of lm_forward's loss with respect to parameters[name]."""
     value = parameters[name]
@@ -332,21 +359,24 @@ def numerical_gradient(X, Y, a0, parameters, name, h=1e-5):
     return grad
 
 
-check_params = init_rnn_parameters(8, 5, 8, seed=2)
-check_params["ba"] += 0.1
-check_params["by"] += np.linspace(-0.5, 0.5, 8)[:, None]
-a0_check = 0.5 * np.random.default_rng(3).standard_normal((5, 2))
-_, check_cache = lm_forward(X_tiny, Y_tiny, a0_check, check_params)
-analytic = lm_backward(check_cache)
-for name in check_params:
-    numeric = numerical_gradient(X_tiny, Y_tiny, a0_check, check_params, name)
-    error = np.max(
-        np.abs(analytic["d" + name] - numeric)
-        / np.maximum(1e-8, np.abs(analytic["d" + name]) + np.abs(numeric))
-    )
-    print(f"d{name}: relative error {error:.1e}")
-    assert error < 1e-6, f"d{name} does not match the numerical gradient (relative error {error:.1e})"
-print("lm_backward matches the numerical gradient")
+if needs("lm_forward"):  # the numerical gradient is that of your lm_forward's loss
+    check_params = init_rnn_parameters(8, 5, 8, seed=2)
+    check_params["ba"] += 0.1
+    check_params["by"] += np.linspace(-0.5, 0.5, 8)[:, None]
+    a0_check = 0.5 * np.random.default_rng(3).standard_normal((5, 2))
+    a_check, y_pred_check, rnn_caches_check = rnn_forward(X_tiny, a0_check, check_params)
+    analytic = lm_backward((y_pred_check, a_check, Y_tiny, rnn_caches_check))
+    for name in check_params:
+        numeric = numerical_gradient(X_tiny, Y_tiny, a0_check, check_params, name)
+        error = np.max(
+            np.abs(analytic["d" + name] - numeric) / np.maximum(1e-8, np.abs(analytic["d" + name]) + np.abs(numeric))
+        )
+        print(f"d{name}: relative error {error:.1e}")
+        assert error < 1e-6, f"d{name} does not match the numerical gradient (relative error {error:.1e})"
+    passed("lm_backward")
+
+# %% hidden_tests="lm_backward" points=3
+# Hidden tests check the five gradients on random models and batches.
 
 # %% [markdown]
 # ## 6. A training step
@@ -359,9 +389,9 @@ print("lm_backward matches the numerical gradient")
 # $$ p \leftarrow p - \alpha \, dp \qquad \text{for } p \in \{W_{ax}, W_{aa}, W_{ya}, b_a, b_y\} . $$
 #
 # We use plain gradient descent: with the loss averaged over a batch of 800 characters, its
-# gradient is steady enough. (The seed's minimal char-RNN, which trains on one sequence of 25
-# characters at a time, uses Adagrad, which adapts a step size for every parameter, to cope
-# with its noisier gradients.)
+# gradient is steady enough. (`min-char-rnn`, which trains on one sequence of 25 characters at
+# a time, uses Adagrad, which adapts a step size for every parameter, to cope with its noisier
+# gradients.)
 #
 # **Exercise 7.** Write `optimize`. It changes the arrays of `parameters` **in place** and
 # returns the loss (before the step), the clipped gradients and the last hidden state of the
@@ -378,15 +408,17 @@ print(
     f"loss {loss_step:.4f}; global norm of the returned gradients "
     f"{np.sqrt(sum(np.sum(g**2) for g in grads_step.values())):.4f}"
 )
-assert np.isclose(loss_step, loss_before), "optimize should return the loss before the update"
+assert np.isclose(loss_step, loss_before), "optimize should return the loss before the update (your lm_forward's)"
 assert np.isclose(np.sqrt(sum(np.sum(g**2) for g in grads_step.values())), 0.1), (
     "the returned gradients should be clipped to the global norm max_norm = 0.1"
 )
 assert a_last.shape == (5, 2), "a_last should be the last hidden state, shape (n_a, m)"
 loss_after, _ = lm_forward(X_tiny, Y_tiny, np.zeros((5, 2)), step_params)
 print(f"loss after the step: {loss_after:.4f}")
-assert loss_after < loss_before, "the step should lower the loss: are the parameters updated in place?"
-print("optimize: visible tests passed")
+assert loss_after != loss_before, "the parameters did not change: update them in place"
+if needs("lm_forward", "lm_backward"):  # a step down your gradient lowers your loss
+    assert loss_after < loss_before, "the step should lower the loss: is it a step AGAINST the gradient?"
+    passed("optimize")
 
 # %% hidden_tests="optimize" points=2
 # Hidden tests check the updated parameters, the loss, the gradients and the last hidden state.
@@ -408,14 +440,18 @@ print("optimize: visible tests passed")
 from solutions.char_lm import train_epoch
 
 # %%
-epoch_params = init_rnn_parameters(vocab_size, 16, vocab_size, seed=0)
-losses_small = train_epoch(train_inputs[:4, :100], train_targets[:4, :100], epoch_params, 30, 0.5, 5.0)
+V = 12  # a random "text" of 4 streams of 100 characters, from a vocabulary of 12
+rng_text = np.random.default_rng(4)
+random_inputs, random_targets = (rng_text.integers(V, size=(4, 100)) for _ in range(2))
+epoch_params = init_rnn_parameters(V, 16, V, seed=0)
+losses_small = train_epoch(random_inputs, random_targets, epoch_params, 30, 0.5, 5.0)
 print("losses:", np.round(losses_small, 4))
 assert len(losses_small) == 4, "100 characters in batches of 30 make 4 batches (the last one of 10)"
-assert np.isclose(losses_small[0], np.log(vocab_size), atol=0.1), (
-    f"the first loss should be close to log(vocab_size) = {np.log(vocab_size):.3f}"
-)
-print("train_epoch: visible tests passed")
+if needs("lm_forward"):  # the first loss is that of the untrained model
+    assert np.isclose(losses_small[0], np.log(V), atol=0.1), (
+        f"the first loss should be close to log(vocab_size) = log({V}) = {np.log(V):.3f}"
+    )
+    passed("train_epoch")
 
 # %% hidden_tests="train_epoch" points=2
 # Hidden tests check the trained parameters and the losses on small random texts.
@@ -439,87 +475,56 @@ from solutions.char_lm import evaluate
 
 # %%
 zero_model = {name: np.zeros_like(value) for name, value in epoch_params.items()}
-uniform_loss = evaluate(valid_inputs, valid_targets, zero_model, 25)
-print(f"untrained perplexity: {np.exp(uniform_loss):.2f} (vocab_size = {vocab_size})")
-assert np.isclose(np.exp(uniform_loss), vocab_size), "a model of zeros should have perplexity vocab_size"
+uniform_loss = evaluate(random_inputs, random_targets, zero_model, 25)
+print(f"untrained perplexity: {np.exp(uniform_loss):.2f} (vocab_size = {V})")
 params_before = {name: value.copy() for name, value in epoch_params.items()}
-evaluate(valid_inputs[:, :50], valid_targets[:, :50], epoch_params, 20)
+evaluate(random_inputs[:, :50], random_targets[:, :50], epoch_params, 20)
 assert all(np.array_equal(epoch_params[n], params_before[n]) for n in epoch_params), (
     "evaluate should not change the parameters"
 )
-print("evaluate: visible tests passed")
+if needs("lm_forward"):  # a model of zeros gives every character the same probability
+    assert np.isclose(np.exp(uniform_loss), V), f"a model of zeros should have perplexity vocab_size = {V}"
+    passed("evaluate")
 
 # %% hidden_tests="evaluate" points=2
 # Hidden tests check the loss on random models and texts, with a shorter last chunk.
 
 # %% [markdown]
-# ## 9. Training
+# ### The floor: what the grammar itself would score
 #
-# Now the real run: 128 hidden units, 32 streams, batches of 25 characters, learning rate 0.5,
-# gradients clipped to a global norm of 5, for 12 epochs of about 160 steps, each step on
-# $32 \times 25 = 800$ characters. After every epoch we measure the validation loss.
-#
-# Training takes about half a minute. The progress bar counts epochs and shows the last
-# validation perplexity. **When the notebook is graded** (nbgrader sets the environment
-# variable `NBGRADER_EXECUTION`), the cell trains for 1 epoch on the first quarter of each
-# stream instead of 12 epochs on all of it, so that grading takes seconds; the numbers and
-# plots below describe the full run.
+# Can a model reach perplexity 1? Not on this text: where the grammar tosses a coin (which
+# animal, which verb, a second clause or a full stop), no model can know the outcome. We can
+# say exactly how much is left to chance, because we have the grammar. This given function
+# writes the corpus, and records for each sentence the probability of the choices that wrote
+# it:
 
 # %%
-GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))
-EPOCHS, COLUMNS = (1, train_inputs.shape[1] // 4) if GRADING else (12, train_inputs.shape[1])
-N_A, SEQ_LENGTH, LEARNING_RATE, MAX_NORM = 128, 25, 0.5, 5.0
-train_part = (train_inputs[:, :COLUMNS], train_targets[:, :COLUMNS])
-
-parameters = init_rnn_parameters(vocab_size, N_A, vocab_size, seed=0, dtype=np.float32)
-train_losses, valid_losses = [], []
-with tqdm(range(EPOCHS), desc="training", unit="epoch") as bar:
-    for _ in bar:
-        losses = train_epoch(*train_part, parameters, SEQ_LENGTH, LEARNING_RATE, MAX_NORM)
-        train_losses.extend(losses)
-        valid_losses.append(evaluate(valid_inputs, valid_targets, parameters, SEQ_LENGTH))
-        bar.set_postfix(loss=f"{train_losses[-1]:.3f}", perplexity=f"{np.exp(valid_losses[-1]):.2f}")
-print(f"validation perplexity after {EPOCHS} epochs: {np.exp(valid_losses[-1]):.3f}")
+from solutions.char_lm import corpus_sentences
 
 # %% [markdown]
-# The reference run ends at a validation perplexity of **1.81** (its validation loss is about
-# 0.59). Your functions should land within a few hundredths of it: the run is seeded, so only
-# the rounding of your arithmetic can differ.
+# A model that knew the grammar would give each sentence exactly that probability, spread over
+# its characters; its cross-entropy on the validation text is minus the sum of the validation
+# sentences' log-probabilities, divided by the number of characters. That is the **entropy
+# rate** of the text (Shannon measured the same thing for English, with people as the model).
+# No model can expect to do better: it is the floor of the validation loss.
+
+# %%
+sentences = corpus_sentences()
+assert "".join(sentence + "\n" for sentence, _ in sentences) == text, "sentences.txt is the grammar's output"
+valid_text = text[cut:]
+valid_log_probs = [log_prob for _, log_prob in sentences[-valid_text.count("\n") :]]
+FLOOR = -sum(valid_log_probs) / len(valid_text)
+print(f"the grammar's cross-entropy on the validation text: {FLOOR:.3f} nats per character, "
+      f"perplexity {np.exp(FLOOR):.2f}")  # fmt: skip
+assert (f"{FLOOR:.2f}", f"{np.exp(FLOOR):.2f}") == ("0.48", "1.61"), "the text below quotes 0.48 and 1.61"
+
+# %% [markdown]
+# The floor is 0.48 nats per character, a perplexity of 1.61: even knowing the grammar, the
+# next character is on average as uncertain as a choice among 1.61 equally likely ones. Most
+# characters are certain (the rest of a word, once it has begun), a few carry all the surprise
+# (the first letter of each word).
 #
-# The training loss of single batches is noisy, so we plot it smoothed, with the given
-# exponential moving average below, next to the validation loss after each epoch.
-
-# %%
-from solutions.char_lm import smooth
-
-# %%
-STATED_PERPLEXITY = 1.81
-if not GRADING:
-    assert abs(np.exp(valid_losses[-1]) - STATED_PERPLEXITY) < 0.05, (
-        f"the validation perplexity {np.exp(valid_losses[-1]):.3f} is far from the reference's "
-        f"{STATED_PERPLEXITY}"
-    )
-
-steps_per_epoch = len(train_losses) / EPOCHS
-fig, ax = plt.subplots(figsize=(8, 4))
-ax.plot(
-    np.arange(1, len(train_losses) + 1) / steps_per_epoch, smooth(train_losses), label="training (smoothed)"
-)
-ax.plot(np.arange(1, EPOCHS + 1), valid_losses, "o-", label="validation")
-ax.axhline(np.log(vocab_size), color="grey", ls=":", label="untrained: log(vocab_size)")
-ax.set(title="Cross-entropy per character", xlabel="epoch", ylabel="loss (nats)", ylim=(0, 3.7))
-ax.grid(alpha=0.3)
-ax.legend()
-plt.show()
-
-# %% [markdown]
-# Both curves fall quickly in the first epochs, as the model learns which characters are common
-# and how the words are spelt; after that the gains are slower, as it learns which word can
-# follow which. The validation loss stays close to the training loss: with a corpus of this size
-# and a model this small, it generalises rather than memorises.
-
-# %% [markdown]
-# ## 10. Sampling
+# ## 9. Sampling
 #
 # To write text, the model first reads a **prompt**, one or more characters, from a zero hidden
 # state. Then, step after step, the character it picks is its next input:
@@ -560,6 +565,9 @@ assert np.array_equal(greedy, sample(tiny_params, tiny_vocab, 1, 0, "a", 12)), (
 )
 draws = sample(tiny_params, tiny_vocab, 0, 1.0, "a", 12)
 print("drawn at temperature 1:", draws)
+assert np.array_equal(draws, sample(tiny_params, tiny_vocab, 0, 1.0, "a", 12)), (
+    "the same seed should give the same characters"
+)
 strong_params = {name: 3 * value for name, value in tiny_params.items()}
 prompted = sample(strong_params, tiny_vocab, 0, 0, "hga", 6)
 print("greedy after the prompt 'hga':", prompted)
@@ -567,29 +575,160 @@ assert np.array_equal(prompted, [0, 6, 4, 6, 4, 6]), (
     "after the prompt 'hga', the greedy characters should be [0, 6, 4, 6, 4, 6]; "
     "does the model read every character of the prompt, from a zero hidden state?"
 )
-assert np.array_equal(draws, sample(tiny_params, tiny_vocab, 0, 1.0, "a", 12)), (
-    "the same seed should give the same characters"
+cool = sample(strong_params, tiny_vocab, 0, 0.01, "hga", 6)
+assert np.array_equal(cool, prompted), (
+    "at temperature 0.01 the draws should be the greedy characters: divide the scores z by the "
+    "temperature, then take the softmax"
 )
-print("sample: visible tests passed")
+passed("sample")
 
 # %% hidden_tests="sample" points=2
-# Hidden tests replay your draws with seeded generators, at temperatures 0, 0.5, 1 and 2.
+# Hidden tests replay your draws with seeded generators, at temperatures 0, 0.5 and 1 and 2.
+
+# %% [markdown]
+# ## 10. Training
+#
+# Now the real run: 128 hidden units, 32 streams, batches of 25 characters, learning rate 0.5,
+# gradients clipped to a global norm of 5, for 12 epochs of about 160 steps, each step on
+# $32 \times 25 = 800$ characters. After every epoch we measure the validation loss, and after
+# some we let the model write a line, at temperature 0.5, after the prompt of a sentence.
+#
+# Training takes about half a minute. The progress bar counts epochs and shows the last
+# validation perplexity. **When the notebook is graded** (nbgrader sets the environment
+# variable `NBGRADER_EXECUTION`), the cell trains for 1 epoch on the first quarter of each
+# stream instead of 12 epochs on all of it, so that grading takes seconds; the numbers and
+# plots below describe the full run.
+
+# %%
+GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))
+EPOCHS, COLUMNS = (1, train_inputs.shape[1] // 4) if GRADING else (12, train_inputs.shape[1])
+N_A, SEQ_LENGTH, LEARNING_RATE, MAX_NORM = 128, 25, 0.5, 5.0
+PROMPT = "The old fox slept by the river.\n"
+train_part = (train_inputs[:, :COLUMNS], train_targets[:, :COLUMNS])
+steps_per_epoch = -(-COLUMNS // SEQ_LENGTH)  # the last batch may be shorter
+assert GRADING or round(steps_per_epoch, -1) == 160, "the text above speaks of about 160 steps per epoch"
+
+parameters = init_rnn_parameters(vocab_size, N_A, vocab_size, seed=0, dtype=np.float32)
+train_losses, valid_losses, progress = [], [], {}
+with tqdm(range(1, EPOCHS + 1), desc="training", unit="epoch") as bar:
+    for epoch in bar:
+        losses = train_epoch(*train_part, parameters, SEQ_LENGTH, LEARNING_RATE, MAX_NORM)
+        train_losses.extend(losses)
+        valid_losses.append(evaluate(valid_inputs, valid_targets, parameters, SEQ_LENGTH))
+        bar.set_postfix(loss=f"{train_losses[-1]:.3f}", perplexity=f"{np.exp(valid_losses[-1]):.2f}")
+        if epoch in (1, 2, 4, 12):
+            line = "".join(chars[i] for i in sample(parameters, char_to_ix, 7, 0.5, PROMPT, 200))
+            progress[epoch] = line.splitlines()[0]
+            bar.write(f"after epoch {epoch:2d}: {progress[epoch]}")
+print(f"validation perplexity after {EPOCHS} epochs: {np.exp(valid_losses[-1]):.3f}")
+
+# %% [markdown]
+# After one epoch the model writes groups of letters the length of words, separated by spaces,
+# with a few real words among them; by the last epoch, sentences of the grammar. The fraction of
+# real words (words of the corpus) in each line above:
+
+
+# %%
+def real_words(line):
+    """The fraction of the words of a line that are words of the corpus."""
+    corpus_words = set(text.lower().replace(".", " ").replace(",", " ").split())
+    words = line.lower().replace(".", " ").replace(",", " ").split()
+    return sum(word in corpus_words for word in words) / max(len(words), 1)
+
+
+for epoch, line in progress.items():
+    print(f"after epoch {epoch:2d}: {real_words(line):.0%} real words")
+if not GRADING and needs("train_epoch", "sample"):
+    assert real_words(progress[1]) < 0.7 <= real_words(progress[12]), (
+        "the text above says that the first epoch's line has few real words, and the last epoch's mostly real ones"
+    )
+
+# %% [markdown]
+# The reference run ends at a validation perplexity of **1.81** (its validation loss is 0.595
+# nats per character), about 0.12 above the floor of 0.48. Your functions should land within a
+# few hundredths of it: the run is seeded, so only the rounding of your arithmetic can differ.
+#
+# The training loss of single batches is noisy, so we plot it smoothed, with the given
+# exponential moving average below, next to the validation loss after each epoch.
+
+# %%
+from solutions.char_lm import smooth
+
+# %%
+STATED_PERPLEXITY, STATED_LOSS, STATED_GAP = 1.81, 0.595, 0.12
+if not GRADING and needs("lm_forward", "lm_backward", "optimize", "train_epoch", "evaluate"):
+    final_loss = valid_losses[-1]
+    print(f"validation loss {final_loss:.3f}, perplexity {np.exp(final_loss):.3f}; {final_loss - FLOOR:.3f} above the floor")
+    assert abs(np.exp(final_loss) - STATED_PERPLEXITY) < 0.05, (
+        f"the validation perplexity {np.exp(final_loss):.3f} is far from the reference's {STATED_PERPLEXITY}"
+    )
+    assert abs(final_loss - STATED_LOSS) < 0.01 and abs(final_loss - FLOOR - STATED_GAP) < 0.01, (
+        "the text above quotes the reference run's validation loss and its distance to the floor"
+    )
+
+fig, ax = plt.subplots(figsize=(8, 4))
+ax.plot(
+    np.arange(1, len(train_losses) + 1) / steps_per_epoch, smooth(train_losses), label="training (smoothed)"
+)
+ax.plot(np.arange(1, EPOCHS + 1), valid_losses, "o-", label="validation")
+ax.axhline(np.log(vocab_size), color="grey", ls=":", label="untrained: log(vocab_size)")
+ax.axhline(FLOOR, color="black", ls="--", label="the floor: the grammar's entropy rate")
+ax.set(title="Cross-entropy per character", xlabel="epoch", ylabel="loss (nats)", ylim=(0, 3.7))
+ax.grid(alpha=0.3)
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# Both curves fall quickly in the first epochs, as the model learns which characters are common
+# and how the words are spelt; after that the gains are slower, as it learns which word can
+# follow which, and the curves flatten above the floor. The validation loss stays close to the
+# training loss: with a corpus of this size and a model this small, it generalises rather than
+# memorises.
 
 # %% [markdown]
 # Here is what the trained model writes at three temperatures, after the prompt of a sentence
 # and a line break, so that it starts a sentence of its own.
 
 # %%
-PROMPT = "The old fox slept by the river.\n"
+samples = {}
 for temperature in (0.0, 0.5, 1.0):
-    generated = "".join(chars[i] for i in sample(parameters, char_to_ix, 7, temperature, PROMPT, 240))
-    print(f"--- temperature {temperature}:\n{generated}\n")
+    samples[temperature] = "".join(chars[i] for i in sample(parameters, char_to_ix, 7, temperature, PROMPT, 240))
+    print(f"--- temperature {temperature}:\n{samples[temperature]}\n")
+lines = {temperature: written.splitlines()[:-1] for temperature, written in samples.items()}  # whole lines
+for temperature, whole in lines.items():
+    print(f"temperature {temperature}: {np.mean([real_words(line) for line in whole]):.0%} real words")
+if not GRADING and needs("train_epoch", "sample"):
+    assert len(set(lines[0.0][-3:])) == 1, "the text below says that at temperature 0 one sentence repeats"
+    assert np.mean([real_words(line) for line in lines[0.5]]) > 0.95 > np.mean([real_words(line) for line in lines[1.0]]), (
+        "the text below says that the model makes up words at temperature 1, and hardly any at 0.5"
+    )
 
 # %% [markdown]
-# At temperature 0 the model repeats its single likeliest sentence, over and over: greedy
-# choice has no variety. At 0.5 it writes sentences that follow the grammar, with the odd
-# surprise; at 1 it samples from its full distribution, uncertainty included, and makes up
-# many words, since every character, even an unlikely one, gets its chance. Compare the samples with the corpus: the
-# model has learned the spelling of every word, the capital at the start of each sentence, the
-# full stop at the end, and much of which word may follow which, from nothing but
+# At temperature 0 the model soon repeats one sentence, its likeliest, over and over: greedy
+# choice has no variety. At 0.5 it writes sentences that mostly follow the grammar, with the odd
+# surprise, and hardly a word that is not in the corpus; at 1 it samples from its full
+# distribution, uncertainty included, and makes up words, since every character, even an
+# unlikely one, gets its chance. Compare the samples with
+# the corpus: the model has learned the spelling of the words, the capital at the start of each
+# sentence, the full stop at the end, and much of which word may follow which, from nothing but
 # next-character prediction.
+
+# %% [markdown]
+# ## Further reading
+#
+# - A. Karpathy (2015), `min-char-rnn.py`, <https://gist.github.com/karpathy/d4dee566867f8291f086>:
+#   this model in one file, trained with Adagrad on one sequence at a time.
+# - A. Karpathy (2015), "The Unreasonable Effectiveness of Recurrent Neural Networks",
+#   <http://karpathy.github.io/2015/05/21/rnn-effectiveness/>: the same kind of model on
+#   Shakespeare, Wikipedia, LaTeX and C code, samples during training, and what single hidden
+#   units learn to track.
+# - C. E. Shannon (1951), "Prediction and entropy of printed English", *Bell System Technical
+#   Journal* 30(1): the entropy rate of English, measured with people as the model.
+# - R. J. Williams and J. Peng (1990), "An efficient gradient-based algorithm for on-line
+#   training of recurrent network trajectories", *Neural Computation* 2(4): truncated
+#   backpropagation through time, as `train_epoch` does it.
+# - I. Sutskever, J. Martens and G. Hinton (2011), "Generating text with recurrent neural
+#   networks", ICML; A. Graves (2013), "Generating sequences with recurrent neural networks",
+#   arXiv:1308.0850: character-level models at scale.
+# - I. Goodfellow, Y. Bengio and A. Courville (2016), *Deep Learning*, chapter 10, section 10.2
+#   (recurrent networks as models of sequences), <https://www.deeplearningbook.org>.
