@@ -229,6 +229,26 @@ ALTERNATIVES = [
                         indices.append(int(rng.choice(vocab_size, p=softmax(z / temperature).ravel())))
             return np.array(indices)
         """)),
+    # 08: the output layer with einsum or a loop over the steps
+    ("08", "adder_forward", "np.einsum", code("""
+        def adder_forward(x, a0, parameters):
+            a, _, rnn_caches = rnn_forward(x, a0, parameters)
+            z = np.einsum("yh,hmt->ymt", parameters["Wya"], a) + parameters["by"][:, :, None]
+            return 1 / (1 + np.exp(-z)), (a, rnn_caches)
+        """)),
+    ("08", "adder_backward", "a loop over the steps", code("""
+        def adder_backward(dz, cache, parameters):
+            a, rnn_caches = cache
+            dWya, dby = np.zeros_like(parameters["Wya"]), np.zeros_like(parameters["by"])
+            da = np.zeros_like(a)
+            for t in range(a.shape[2]):
+                dWya += dz[:, :, t] @ a[:, :, t].T
+                dby += dz[:, :, t].sum(axis=1, keepdims=True)
+                da[:, :, t] = parameters["Wya"].T @ dz[:, :, t]
+            grads = rnn_backward(da, rnn_caches)
+            grads = {name: grads[name] for name in ("dWax", "dWaa", "dba")}
+            return {**grads, "dWya": dWya, "dby": dby}
+        """)),
 ]
 
 # (notebook, exercise, the wrong form, the answer cell, words the visible tests' message must hold)
@@ -308,6 +328,16 @@ WRONG_FORMS = [
                 indices.append(index)
             return np.array(indices)
         """), "divide the scores z by the temperature"),
+    ("08", "adder_train_step", "no clipping", code("""
+        def adder_train_step(x, y, parameters, learning_rate, max_norm):
+            a0 = np.zeros((parameters["Waa"].shape[0], x.shape[1]))
+            y_hat, cache = adder_forward(x, a0, parameters)
+            loss, dz = adder_loss(y_hat, y)
+            grads = adder_backward(dz, cache, parameters)
+            for name in parameters:
+                parameters[name] -= learning_rate * grads["d" + name]
+            return loss
+        """), "are the gradients clipped by their global norm"),
     ("04", "to_batch_first", "reshape", code("""
         def to_batch_first(x):
             n_x, m, T_x = x.shape
@@ -364,7 +394,7 @@ def wrong_versions(name):
         yield exercise, "unfinished", stub(name, exercise)
 
 
-HONEST = ("01", "02", "04", "05", "07")  # the notebooks whose visible tests are done (issue 12.4)
+HONEST = ("01", "02", "04", "05", "07", "08")  # the notebooks whose visible tests are done (issue 12.4)
 
 
 @pytest.mark.parametrize("name", [name for name in assignments() if name[:2] in HONEST])
