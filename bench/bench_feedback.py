@@ -76,7 +76,9 @@ def main():
         print(f"{bug_id:60s} {seconds * 1000:7.0f} ms  {ratio:5.2f} x the right answer's check")
     slowest = max(rows, key=lambda row: row[1])
     median = statistics.median(seconds for _, seconds, _ in rows)
-    print(f"\nfailing checks: median {median * 1000:.0f} ms, slowest {slowest[1] * 1000:.0f} ms ({slowest[0]})")
+    print(
+        f"\nfailing checks: median {median * 1000:.0f} ms, slowest {slowest[1] * 1000:.0f} ms ({slowest[0]})"
+    )
     print(f"median ratio to the right answer's check: {statistics.median(r for _, _, r in rows):.2f}")
     print(f"load average after: {os.getloadavg()}")
     met = slowest[1] <= TARGET

@@ -144,9 +144,8 @@ def test_a_known_mistake_whose_only_fault_is_a_warning_is_named_for_it():
 def test_a_warning_of_another_kind_is_not_given_that_mistake():
     def sigmoid(x):
         with np.errstate(under="warn"):
-            return np.exp(-np.logaddexp(0.0, -x)) * np.exp(np.minimum(0.0, -1000.0 - 0.0 * x)) ** 0 + 0.0 * np.exp(
-                -1e3 * np.ones_like(x)
-            )
+            np.exp(-1e3 * np.ones_like(x))  # underflows: a warning, but not the known mistake's
+        return 0.5 * (1 + np.tanh(0.5 * x))
 
     message = message_of("sigmoid", as_student_code(sigmoid))
     assert "it warned `RuntimeWarning: underflow" in message

@@ -99,7 +99,11 @@ def tanh_grad_square_outside(t):
 # ---------------------------------------------------------------- 02 softmax classifier
 
 
-@bug("softmax", r"each row .* times a number of its own", "normalised by the row maximum instead of the row sum")
+@bug(
+    "softmax",
+    r"each row .* times a number of its own",
+    "normalised by the row maximum instead of the row sum",
+)
 def softmax_max_normalised(scores):
     exp = np.exp(scores - scores.max(axis=1, keepdims=True))
     return exp / exp.max(axis=1, keepdims=True)
@@ -111,7 +115,9 @@ def softmax_global_sum(scores):
     return exp / exp.sum()
 
 
-@bug("softmax_loss", r"Wrong: loss; everything else is right", "the loss averages the log of every probability")
+@bug(
+    "softmax_loss", r"Wrong: loss; everything else is right", "the loss averages the log of every probability"
+)
 def softmax_loss_all_classes(scores, y):
     N, K = scores.shape
     exp = np.exp(scores - scores.max(axis=1, keepdims=True))
@@ -131,7 +137,11 @@ def softmax_loss_divided_by_k(scores, y):
     return float(-np.mean(np.log(probs[np.arange(N), y]))), dscores / K
 
 
-@bug("softmax_loss", r"Wrong: dscores; everything else is right", "1 subtracted from whole rows: dscores[y] -= 1")
+@bug(
+    "softmax_loss",
+    r"Wrong: dscores; everything else is right",
+    "1 subtracted from whole rows: dscores[y] -= 1",
+)
 def softmax_loss_rows_indexed(scores, y):
     N, K = scores.shape
     exp = np.exp(scores - scores.max(axis=1, keepdims=True))
@@ -141,7 +151,11 @@ def softmax_loss_rows_indexed(scores, y):
     return float(-np.mean(np.log(probs[np.arange(N), y]))), dscores / N
 
 
-@bug("l2_penalty", r"Wrong: penalty; everything else is right", "the square of the sum: 0.5 * reg * sum(W) ** 2")
+@bug(
+    "l2_penalty",
+    r"Wrong: penalty; everything else is right",
+    "the square of the sum: 0.5 * reg * sum(W) ** 2",
+)
 def l2_penalty_square_of_sum(W, reg):
     return 0.5 * reg * float(np.sum(W)) ** 2, reg * W
 
@@ -151,7 +165,11 @@ def l2_penalty_transposed(W, reg):
     return 0.5 * reg * float(np.sum(W * W)), reg * W.T
 
 
-@bug("eval_numerical_gradient", r"grad is 1e-0?6 times the expected", "operator precedence: (f(x+h) - f(x-h)) / 2 * h")
+@bug(
+    "eval_numerical_gradient",
+    r"grad is 1e-0?6 times the expected",
+    "operator precedence: (f(x+h) - f(x-h)) / 2 * h",
+)
 def eval_numerical_gradient_precedence(f, x, h=1e-5):
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
@@ -165,7 +183,11 @@ def eval_numerical_gradient_precedence(f, x, h=1e-5):
     return grad
 
 
-@bug("eval_numerical_gradient", r"grad is about 0.5 times", "x - h taken from the already nudged x + h (x[i] -= h): a forward difference over 2h")
+@bug(
+    "eval_numerical_gradient",
+    r"grad is about 0.5 times",
+    "x - h taken from the already nudged x + h (x[i] -= h): a forward difference over 2h",
+)
 def eval_numerical_gradient_nudged_twice(f, x, h=1e-5):
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
@@ -232,7 +254,9 @@ def backward_no_reg_w2(dscores, cache, params, nonlinearity, reg):
     }
 
 
-@bug("backward", r"Wrong: grads\['b2'\]; everything else is right", "b2's gradient summed over the wrong axis")
+@bug(
+    "backward", r"Wrong: grads\['b2'\]; everything else is right", "b2's gradient summed over the wrong axis"
+)
 def backward_b2_axis(dscores, cache, params, nonlinearity, reg):
     f_grad = sigmoid_grad if nonlinearity == "sigmoid" else relu_grad
     X, h1, h2 = cache
@@ -286,7 +310,9 @@ def train_one_short(X, y, params, nonlinearity, iterations, step_size=0.1, reg=1
     return history
 
 
-@bug("train", r"history\['W1'\] has wrong values", "the gradient magnitude without the division by sum(shape)")
+@bug(
+    "train", r"history\['W1'\] has wrong values", "the gradient magnitude without the division by sum(shape)"
+)
 def train_magnitude_unnormalised(X, y, params, nonlinearity, iterations, step_size=0.1, reg=1e-3):
     history = {"loss": [], "W1": [], "W2": [], "W3": []}
     for _ in range(iterations):
@@ -310,13 +336,21 @@ def predict_always_sigmoid(X, params, nonlinearity):
 # ---------------------------------------------------------------- 04 RNN forward
 
 
-@bug("softmax_columns", r"(?i)each column of the expected probs sums to 1", "max over axis 0 but the sum over axis 1")
+@bug(
+    "softmax_columns",
+    r"(?i)each column of the expected probs sums to 1",
+    "max over axis 0 but the sum over axis 1",
+)
 def softmax_columns_mixed_axes(z):
     e = np.exp(z - z.max(axis=0, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
-@bug("softmax_columns", r"column 0 sums to nan", "the maximum of the whole array subtracted (underflow in far columns)")
+@bug(
+    "softmax_columns",
+    r"column 0 sums to nan",
+    "the maximum of the whole array subtracted (underflow in far columns)",
+)
 def softmax_columns_global_max(z):
     e = np.exp(z - z.max())
     with np.errstate(invalid="ignore"):
@@ -344,14 +378,22 @@ def rnn_cell_forward_bias_outside(xt, a_prev, parameters):
     return a_next, yt_pred, (a_next, a_prev, xt, parameters)
 
 
-@bug("rnn_cell_forward", r"cache\[1\] \(a_prev\) holds the values of the input xt", "cache in the order (a_next, xt, a_prev, parameters)")
+@bug(
+    "rnn_cell_forward",
+    r"cache\[1\] \(a_prev\) holds the values of the input xt",
+    "cache in the order (a_next, xt, a_prev, parameters)",
+)
 def rnn_cell_forward_cache_swapped(xt, a_prev, parameters):
     a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
     yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
     return a_next, yt_pred, (a_next, xt, a_prev, parameters)
 
 
-@bug("rnn_cell_forward", r"With (Waa|a_prev) = 0 \(or (Waa|a_prev) = 0\)", "the recurrent term doubled: 2 * Waa a_prev")
+@bug(
+    "rnn_cell_forward",
+    r"With (Waa|a_prev) = 0 \(or (Waa|a_prev) = 0\)",
+    "the recurrent term doubled: 2 * Waa a_prev",
+)
 def rnn_cell_forward_recurrent_doubled(xt, a_prev, parameters):
     a_next = np.tanh(2 * parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
     yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
@@ -410,7 +452,11 @@ def to_time_major_last_two(x_bf):
 # ---------------------------------------------------------------- 05 RNN backward
 
 
-@bug("rnn_cell_backward", r"With a_next = 0, your gradients\['dxt'\] is right", "the tanh derivative forgotten in dxt only")
+@bug(
+    "rnn_cell_backward",
+    r"With a_next = 0, your gradients\['dxt'\] is right",
+    "the tanh derivative forgotten in dxt only",
+)
 def rnn_cell_backward_dxt_raw(da_next, cache):
     a_next, a_prev, xt, parameters = cache
     dz = da_next * (1 - a_next**2)
@@ -519,7 +565,11 @@ def rnn_backward_dwaa_overwritten(da, caches):
     return {"dx": dx, "da0": da_prevt, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
-@bug("rnn_backward", r"With da\[:, :, 4\] = 0", "the carried gradient starts at da[:, :, -1]: the last step counted twice")
+@bug(
+    "rnn_backward",
+    r"With da\[:, :, 4\] = 0",
+    "the carried gradient starts at da[:, :, -1]: the last step counted twice",
+)
 def rnn_backward_last_twice(da, caches):
     cache_list, x = caches
     n_a, m, T_x = da.shape
@@ -586,7 +636,11 @@ def clip_by_norm_no_sqrt(gradients, max_norm):
 # ---------------------------------------------------------------- 06 LSTM and GRU
 
 
-@bug("lstm_cell_forward", r"cache\[6\] \(cct\) is sigmoid of the pre-activation whose tanh", "the candidate with a sigmoid")
+@bug(
+    "lstm_cell_forward",
+    r"cache\[6\] \(cct\) is sigmoid of the pre-activation whose tanh",
+    "the candidate with a sigmoid",
+)
 def lstm_cell_forward_sigmoid_candidate(xt, a_prev, c_prev, parameters):
     concat = np.concatenate([a_prev, xt])
     ft = sigmoid(parameters["Wf"] @ concat + parameters["bf"])
@@ -599,7 +653,11 @@ def lstm_cell_forward_sigmoid_candidate(xt, a_prev, c_prev, parameters):
     return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
 
 
-@bug("lstm_cell_forward", r"Wrong: a_next, yt_pred and cache\[0\] \(a_next\); everything else", "a_next from the old cell state: ot * tanh(c_prev)")
+@bug(
+    "lstm_cell_forward",
+    r"Wrong: a_next, yt_pred and cache\[0\] \(a_next\); everything else",
+    "a_next from the old cell state: ot * tanh(c_prev)",
+)
 def lstm_cell_forward_old_cell(xt, a_prev, c_prev, parameters):
     concat = np.concatenate([a_prev, xt])
     ft = sigmoid(parameters["Wf"] @ concat + parameters["bf"])
@@ -625,7 +683,11 @@ def lstm_cell_forward_forget_bias_typo(xt, a_prev, c_prev, parameters):
     return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
 
 
-@bug("lstm_cell_forward", r"With (Wf|bf) = 0|cache\[4\] \(ft\)", "the forget gate acting on [xt; a_prev], the others on [a_prev; xt]")
+@bug(
+    "lstm_cell_forward",
+    r"With (Wf|bf) = 0|cache\[4\] \(ft\)",
+    "the forget gate acting on [xt; a_prev], the others on [a_prev; xt]",
+)
 def lstm_cell_forward_forget_concat(xt, a_prev, c_prev, parameters):
     concat = np.concatenate([a_prev, xt])
     ft = sigmoid(parameters["Wf"] @ np.concatenate([xt, a_prev]) + parameters["bf"])
@@ -665,7 +727,11 @@ def lstm_forward_output_from_cell(x, a0, parameters):
     return a, y, c, (caches, x)
 
 
-@bug("lstm_cell_backward", r"With (da_next|ot) = 0 \(or (da_next|ot) = 0\), your gradients\['dc_prev'\]", "dc_prev without the path through a_next: dc_next * ft")
+@bug(
+    "lstm_cell_backward",
+    r"With (da_next|ot) = 0 \(or (da_next|ot) = 0\), your gradients\['dc_prev'\]",
+    "dc_prev without the path through a_next: dc_next * ft",
+)
 def lstm_cell_backward_dc_prev_direct(da_next, dc_next, cache):
     a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
     n_a = a_next.shape[0]
@@ -677,7 +743,10 @@ def lstm_cell_backward_dc_prev_direct(da_next, dc_next, cache):
     dft = dc * c_prev * ft * (1 - ft)
     concat = np.concatenate([a_prev, xt])
     dconcat = (
-        parameters["Wf"].T @ dft + parameters["Wi"].T @ dit + parameters["Wc"].T @ dcct + parameters["Wo"].T @ dot
+        parameters["Wf"].T @ dft
+        + parameters["Wi"].T @ dit
+        + parameters["Wc"].T @ dcct
+        + parameters["Wo"].T @ dot
     )
     return {
         "dxt": dconcat[n_a:],
@@ -696,8 +765,8 @@ def lstm_cell_backward_dc_prev_direct(da_next, dc_next, cache):
 
 @bug(
     "lstm_cell_backward",
-    r"Wrong: gradients\['dxt'\], gradients\['da_prev'\], gradients\['dWo'\] and gradients\['dbo'\]; everything else"
-    r"|With (da_next|ot) = 0 \(or (da_next|ot) = 0\)",
+    r"Wrong: gradients\['dxt'\], gradients\['da_prev'\], gradients\['dWo'\] and gradients\['dbo'\]; "
+    r"everything else|With (da_next|ot) = 0 \(or (da_next|ot) = 0\)",
     "the output gate's gradient with tanh(c_prev)",
 )
 def lstm_cell_backward_output_gate_old_cell(da_next, dc_next, cache):
@@ -711,7 +780,10 @@ def lstm_cell_backward_output_gate_old_cell(da_next, dc_next, cache):
     dft = dc * c_prev * ft * (1 - ft)
     concat = np.concatenate([a_prev, xt])
     dconcat = (
-        parameters["Wf"].T @ dft + parameters["Wi"].T @ dit + parameters["Wc"].T @ dcct + parameters["Wo"].T @ dot
+        parameters["Wf"].T @ dft
+        + parameters["Wi"].T @ dit
+        + parameters["Wc"].T @ dcct
+        + parameters["Wo"].T @ dot
     )
     return {
         "dxt": dconcat[n_a:],
@@ -740,7 +812,10 @@ def lstm_cell_backward_dbi_axis(da_next, dc_next, cache):
     dft = dc * c_prev * ft * (1 - ft)
     concat = np.concatenate([a_prev, xt])
     dconcat = (
-        parameters["Wf"].T @ dft + parameters["Wi"].T @ dit + parameters["Wc"].T @ dcct + parameters["Wo"].T @ dot
+        parameters["Wf"].T @ dft
+        + parameters["Wi"].T @ dit
+        + parameters["Wc"].T @ dcct
+        + parameters["Wo"].T @ dot
     )
     return {
         "dxt": dconcat[n_a:],
@@ -759,8 +834,8 @@ def lstm_cell_backward_dbi_axis(da_next, dc_next, cache):
 
 @bug(
     "lstm_cell_backward",
-    r"Wrong: gradients\['dxt'\], gradients\['da_prev'\], gradients\['dWf'\] and gradients\['dbf'\]; everything else"
-    r"|With (c_prev|ft) = 0 \(or (c_prev|ft) = 0\)",
+    r"Wrong: gradients\['dxt'\], gradients\['da_prev'\], gradients\['dWf'\] and gradients\['dbf'\]; "
+    r"everything else|With (c_prev|ft) = 0 \(or (c_prev|ft) = 0\)",
     "a sign error in the forget gate's sigmoid derivative: ft * (1 + ft)",
 )
 def lstm_cell_backward_forget_sign(da_next, dc_next, cache):
@@ -774,7 +849,10 @@ def lstm_cell_backward_forget_sign(da_next, dc_next, cache):
     dft = dc * c_prev * ft * (1 + ft)
     concat = np.concatenate([a_prev, xt])
     dconcat = (
-        parameters["Wf"].T @ dft + parameters["Wi"].T @ dit + parameters["Wc"].T @ dcct + parameters["Wo"].T @ dot
+        parameters["Wf"].T @ dft
+        + parameters["Wi"].T @ dit
+        + parameters["Wc"].T @ dcct
+        + parameters["Wo"].T @ dot
     )
     return {
         "dxt": dconcat[n_a:],
@@ -791,7 +869,11 @@ def lstm_cell_backward_forget_sign(da_next, dc_next, cache):
     }
 
 
-@bug("lstm_backward", r"With da\[:, :, :2\] = 0", "da[:, :, t] left out: the carried gradient starts at da[:, :, -1]")
+@bug(
+    "lstm_backward",
+    r"With da\[:, :, :2\] = 0",
+    "da[:, :, t] left out: the carried gradient starts at da[:, :, -1]",
+)
 def lstm_backward_without_da_t(da, caches):
     cache_list, x = caches
     n_a, m, T_x = da.shape
@@ -884,7 +966,11 @@ def gru_forward_output_from_a_prev(x, a0, parameters):
     return a, y_pred, (caches, x)
 
 
-@bug("gru_cell_backward", r"dbna'\] holds the values of gradients\['dbnx'\]", "dbna summed from dn instead of dhn")
+@bug(
+    "gru_cell_backward",
+    r"dbna'\] holds the values of gradients\['dbnx'\]",
+    "dbna summed from dn instead of dhn",
+)
 def gru_cell_backward_dbna_from_dn(da_next, cache):
     a_next, a_prev, xt, r, z, n, hn, parameters = cache
     n_a = a_next.shape[0]
@@ -908,7 +994,11 @@ def gru_cell_backward_dbna_from_dn(da_next, cache):
     }
 
 
-@bug("gru_cell_backward", r"With Wnx = 0, your gradients\['dxt'\] is right", "dxt without the candidate's term Wnx.T @ dn")
+@bug(
+    "gru_cell_backward",
+    r"With Wnx = 0, your gradients\['dxt'\] is right",
+    "dxt without the candidate's term Wnx.T @ dn",
+)
 def gru_cell_backward_dxt_no_candidate(da_next, cache):
     a_next, a_prev, xt, r, z, n, hn, parameters = cache
     n_a = a_next.shape[0]
@@ -954,7 +1044,11 @@ def gru_backward_no_direct_path(da, caches):
     return gradients
 
 
-@bug("gru_backward", r"dbr'\] holds the values of gradients\['dbz'\]", "dbr accumulated from dbz (a copy-paste slip)")
+@bug(
+    "gru_backward",
+    r"dbr'\] holds the values of gradients\['dbz'\]",
+    "dbr accumulated from dbz (a copy-paste slip)",
+)
 def gru_backward_dbr_slip(da, caches):
     cache_list, x = caches
     n_a, m, T_x = da.shape
@@ -1012,7 +1106,11 @@ def lm_forward_no_minus(X, Y, a0, parameters):
     return float(np.mean(np.log(p_target))), (y_pred, a, Y, rnn_caches)
 
 
-@bug("lm_forward", r"the cache's a has wrong values", "the cache holds the hidden states of rnn_forward's caches in the wrong slot: (y_pred, y_pred, Y, rnn_caches)")
+@bug(
+    "lm_forward",
+    r"the cache's a has wrong values",
+    "the cache's slot of a holds (the first rows of) y_pred: (y_pred, y_pred, Y, rnn_caches)",
+)
 def lm_forward_cache_slip(X, Y, a0, parameters):
     a, y_pred, rnn_caches = rnn_forward(X, a0, parameters)
     m, T = Y.shape
@@ -1039,7 +1137,11 @@ def lm_backward_dby_flat(cache):
     }
 
 
-@bug("lm_backward", r"dWya'\] is \d+ times the expected", "dWya from the unscaled dz (the 1 / (m T) applied after)")
+@bug(
+    "lm_backward",
+    r"dWya'\] is \d+ times the expected",
+    "dWya from the unscaled dz (the 1 / (m T) applied after)",
+)
 def lm_backward_dwya_unscaled(cache):
     y_pred, a, Y, rnn_caches = cache
     parameters = rnn_caches[0][0][3]
@@ -1068,7 +1170,11 @@ def optimize_first_state(X, Y, a_prev, parameters, learning_rate, max_norm):
     return loss, gradients, cache[1][:, :, 0]
 
 
-@bug("train_epoch", r"the returned losses has wrong values", "each batch's loss multiplied by its number of characters")
+@bug(
+    "train_epoch",
+    r"the returned losses has wrong values",
+    "each batch's loss multiplied by its number of characters",
+)
 def train_epoch_total_losses(inputs, targets, parameters, seq_length, learning_rate, max_norm):
     m, L = inputs.shape
     vocab_size, n_a = parameters["Wya"].shape
@@ -1142,7 +1248,11 @@ def adder_forward_tanh(x, a0, parameters):
     return np.tanh(z), (a, rnn_caches)
 
 
-@bug("adder_loss", r"with predictions of exactly 0 and 1: loss is nan", "the loss without clipping y_hat: log(0) for certain predictions")
+@bug(
+    "adder_loss",
+    r"with predictions of exactly 0 and 1: loss is nan",
+    "the loss without clipping y_hat: log(0) for certain predictions",
+)
 def adder_loss_unclipped(y_hat, y):
     _, m, T = y.shape
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -1197,7 +1307,11 @@ def adder_train_step_ones(x, y, parameters, learning_rate, max_norm):
     return loss
 
 
-@bug("addition_accuracy", r"bit_accuracy is the value expected for number_accuracy", "the two accuracies returned in the wrong order")
+@bug(
+    "addition_accuracy",
+    r"bit_accuracy is the value expected for number_accuracy",
+    "the two accuracies returned in the wrong order",
+)
 def addition_accuracy_swapped(y_hat, y):
     correct = (y_hat > 0.5) == (y > 0.5)
     return float(correct.all(axis=(0, 2)).mean()), float(correct.mean())

@@ -11,7 +11,6 @@ import numpy as np
 
 from autograder.engine.compare import is_number
 
-
 MANY = 6  # entries of an input whose sign pattern tells where a value is wrong
 
 
@@ -151,16 +150,25 @@ def shift(got, expected, rtol, atol):
     for axis in reversed(range(got.ndim)):
         if got.shape[axis] < 3:
             continue
-        early, late = np.take(got, range(got.shape[axis] - 1), axis), np.take(got, range(1, got.shape[axis]), axis)
-        before, after = (np.take(expected, r, axis) for r in (range(expected.shape[axis] - 1), range(1, expected.shape[axis])))
+        head, tail = range(got.shape[axis] - 1), range(1, got.shape[axis])
+        early, late = np.take(got, head, axis), np.take(got, tail, axis)
+        before, after = np.take(expected, head, axis), np.take(expected, tail, axis)
         is_time = got.ndim == 3 and axis == 2
         if close(late, before, rtol, atol):
-            return "is one time step late: its step t holds the expected step t - 1" if is_time else (
-                f"is the expected one moved by +1 along axis {axis}: its entry i holds the expected i - 1"
+            return (
+                "is one time step late: its step t holds the expected step t - 1"
+                if is_time
+                else (
+                    f"is the expected one moved by +1 along axis {axis}: its entry i holds the expected i - 1"
+                )
             )
         if close(early, after, rtol, atol):
-            return "is one time step early: its step t holds the expected step t + 1" if is_time else (
-                f"is the expected one moved by -1 along axis {axis}: its entry i holds the expected i + 1"
+            return (
+                "is one time step early: its step t holds the expected step t + 1"
+                if is_time
+                else (
+                    f"is the expected one moved by -1 along axis {axis}: its entry i holds the expected i + 1"
+                )
             )
     return None
 

@@ -174,8 +174,10 @@ def telling_probes(exercise, args, switchable, wrong, result, before):
         expected = result(reference)
         values = [(part(expected, p), part(before, p)) for p in wrong]
         telling = [
-            p for p, (value, old) in zip(wrong, values, strict=True)
-            if is_nonzero(value, exercise.atol) and not collapsed(value, old)
+            p
+            for p, (value, old) in zip(wrong, values, strict=True)
+            if is_nonzero(value, exercise.atol)
+            and not collapsed(value, old)
             and not matches(value, old, exercise.rtol, exercise.atol)
         ]
         if (

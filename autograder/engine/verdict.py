@@ -18,8 +18,8 @@ from autograder.engine.names import Names, argument_names, path_name, returned_n
 from autograder.engine.registry import MISTAKES
 from autograder.engine.relations import relation
 from autograder.engine.terms import mending_terms, simple_inputs_line, terms
-from autograder.kernel.calls import error_message, run
 from autograder.kernel.calls import argument_names as parameter_names
+from autograder.kernel.calls import error_message, run
 
 LISTED = 8  # wrong values named in a message at most
 RELATIONS = 3  # sentences about what wrong values are, at most
@@ -85,15 +85,23 @@ def output_hints(exercise, function, case, got, expected, leaves, names):
     if not rest:
         return lines
     problems = dict(leaves)
-    lines += [
-        f"Also, {problems[p]}." for p in rest[1:] if not comparable(part(got, p), part(expected, p))
-    ][:RELATIONS]
+    lines += [f"Also, {problems[p]}." for p in rest[1:] if not comparable(part(got, p), part(expected, p))][
+        :RELATIONS
+    ]
     args_names = argument_names(exercise.reference, exercise.uses, parameter_names(function, len(case.args)))
     inputs = [(t.label, part(case.args, t.paths[0])) for t in terms(case.args, args_names) if t.index is None]
     outputs = [(name(p), part(expected, p)) for p, _ in leaves]
     found = {
-        name(p): relation(name(p), p[-1] if p and isinstance(p[-1], str) else None, part(got, p),
-                          part(expected, p), inputs, outputs, exercise.rtol, exercise.atol)
+        name(p): relation(
+            name(p),
+            p[-1] if p and isinstance(p[-1], str) else None,
+            part(got, p),
+            part(expected, p),
+            inputs,
+            outputs,
+            exercise.rtol,
+            exercise.atol,
+        )
         for p in rest
     }
     lines += relation_lines({key: sentence for key, sentence in found.items() if sentence})[:RELATIONS]
@@ -111,7 +119,7 @@ def relation_lines(sentences):
     grouped = {}
     for value, sentence in sentences.items():
         own = f"your {value} "
-        tail = sentence[len(own):] if sentence.startswith(own) else None
+        tail = sentence[len(own) :] if sentence.startswith(own) else None
         grouped.setdefault(tail or sentence, []).append(value)
     lines = []
     for tail, values in grouped.items():
@@ -166,9 +174,10 @@ def term_lines(exercise, function, case, expected, wrong, name, mended=None):
     if mended is not None:
         return [f"With {switched}, your {exercise.name} passes this check: what {what} contributes is wrong."]
     if len(wrong) > 2:
-        return [f"With {switched}, every wrong value above is right: what {what} contributes to them is wrong."]
-    values = f"your {listed(map(name, wrong))} {'is' if len(wrong) == 1 else 'are'}"
-    pronoun = "it" if len(wrong) == 1 else "them"
+        values, pronoun = "every wrong value above is", "them"
+    else:
+        values = f"your {listed(map(name, wrong))} {'is' if len(wrong) == 1 else 'are'}"
+        pronoun = "it" if len(wrong) == 1 else "them"
     return [f"With {switched}, {values} right: what {what} contributes to {pronoun} is wrong."]
 
 
@@ -199,25 +208,36 @@ def case_problem(exercise, function, case):
     if not exercise.mutates:
         problem = mutation_problem(case.args, outcome.args_after, parameter_names(function, len(case.args)))
         if problem:
-            return failed(problem, mistake_lines(known_mistakes(
-                exercise, case, lambda o: same_changes(exercise, case, outcome.args_after, o.args_after)
-            ))[:1])
+            return failed(
+                problem,
+                mistake_lines(
+                    known_mistakes(
+                        exercise,
+                        case,
+                        lambda o: same_changes(exercise, case, outcome.args_after, o.args_after),
+                    )
+                )[:1],
+            )
     if case.verify is not None:
         problem = case.verify(got, expected, case.args, lambda *args: run(function, args))
         if problem:
             return failed(problem, verified_hints(exercise, function, case, got, expected))
     else:
         names = value_names(exercise, function, case, expected)
-        leaves = list(output_problems(
-            got, expected, lambda path: path_name(names, path), exercise.rtol, exercise.atol
-        ))
+        leaves = list(
+            output_problems(got, expected, lambda path: path_name(names, path), exercise.rtol, exercise.atol)
+        )
         problem = next((p for _, p in leaves if p), None)
         if problem:
             return failed(problem, output_hints(exercise, function, case, got, expected, leaves, names))
     if case.no_warnings and outcome.warning:
-        return failed(f"it warned `{outcome.warning}`", mistake_lines(known_mistakes(
-            exercise, case, lambda o: o.warning == outcome.warning and same(exercise, got, result(exercise, o))
-        ))[:1])
+
+        def same_warning(theirs):
+            return theirs.warning == outcome.warning and same(exercise, got, result(exercise, theirs))
+
+        return failed(
+            f"it warned `{outcome.warning}`", mistake_lines(known_mistakes(exercise, case, same_warning))[:1]
+        )
     return None
 
 
