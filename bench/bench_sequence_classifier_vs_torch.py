@@ -61,7 +61,7 @@ def numpy_run(data, epochs):
     parameters = init_lstm_parameters(8, N_A, 10, seed=SEED)
     state = init_adam(parameters)
     update = lambda p, g: adam_step(p, g, state, LEARNING_RATE)  # noqa: E731
-    history = train_classifier(parameters, update, data, epochs, BATCH_SIZE, seed=SEED, progress=False)
+    history = train_classifier(parameters, update, data, epochs, BATCH_SIZE, seed=SEED, progress=None)
     return history["test_accuracy"][-1], history["loss"][0]
 
 

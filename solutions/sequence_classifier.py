@@ -239,7 +239,7 @@ def confusion_matrix(labels, predicted, n_classes):
     return counts
 
 
-def train_classifier(parameters, update, data, epochs, batch_size, seed=0, progress=True):
+def train_classifier(parameters, update, data, epochs, batch_size, seed=0, progress="training"):
     """Train the classifier with mini-batches; return what happened at every step and epoch.
 
     Every epoch visits the training examples in a new random order (minibatches with the seed
@@ -253,7 +253,7 @@ def train_classifier(parameters, update, data, epochs, batch_size, seed=0, progr
       and labels of shape (m,).
     - epochs, batch_size: ints.
     - seed: seed of the generator that orders the batches.
-    - progress: show a progress bar (tqdm), a bool.
+    - progress: the label of the progress bar (tqdm), or None for no bar.
 
     Returns:
     - history: dictionary with "loss" (the loss of every batch, a list of floats) and
@@ -261,7 +261,7 @@ def train_classifier(parameters, update, data, epochs, batch_size, seed=0, progr
     """
     x_train, labels_train, x_test, labels_test = data
     history = {"loss": [], "test_accuracy": []}
-    bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not progress)
+    bar = tqdm(range(epochs), desc=progress, unit="epoch", disable=progress is None)
     for epoch in bar:
         for batch in minibatches(labels_train.shape[0], batch_size, seed=(seed, epoch)):
             probs, cache = classifier_forward(x_train[:, batch], parameters)

@@ -540,11 +540,11 @@ assert n_parameters == 19_338 and -(-len(labels_train) // BATCH_SIZE) == 41
 parameters = {name: value.copy() for name, value in initial.items()}
 adam_state = init_adam(parameters)
 adam_history = train_classifier(
-    parameters, lambda p, g: adam_step(p, g, adam_state, ADAM_RATE), data, EPOCHS, BATCH_SIZE, seed=0
+    parameters, lambda p, g: adam_step(p, g, adam_state, ADAM_RATE), data, EPOCHS, BATCH_SIZE, progress="Adam"
 )
 sgd_parameters = {name: value.copy() for name, value in initial.items()}
 sgd_history = train_classifier(
-    sgd_parameters, lambda p, g: sgd_step(p, g, SGD_RATE), data, EPOCHS, BATCH_SIZE, seed=0
+    sgd_parameters, lambda p, g: sgd_step(p, g, SGD_RATE), data, EPOCHS, BATCH_SIZE, progress="SGD"
 )
 for name, history in (("Adam", adam_history), ("SGD", sgd_history)):
     print(f"{name:>4}: test accuracy after epoch 1: {history['test_accuracy'][0]:.1%}, "
