@@ -52,9 +52,16 @@ def defined_function(source):
     return next(n.name for n in ast.parse(source).body if isinstance(n, ast.FunctionDef))
 
 
-def self_contained(function):
-    """True when the only global a function uses is numpy, so it can live in a notebook."""
-    return all(value is np for _, value in referenced_objects(function.__code__, function.__globals__))
+def notebook_names(function, exercise):
+    """{name: reference} of the course functions that `function` calls, when all else it uses is
+    numpy, so that it can live in the exercise's notebook (which holds those functions); else None."""
+    names = {}
+    for name, value in referenced_objects(function.__code__, function.__globals__):
+        if value is not np and name not in exercise.uses:
+            return None
+        if value is not np:
+            names[name] = exercise.uses[name]
+    return names
 
 
 def function_text(function, new_name):
@@ -113,7 +120,7 @@ def one_wrong(name, exercise):
     cell = nbgrader_cells(nb, grade_id=exercise, solution=True)[0]
     function_name = defined_function(cell.source)
     for description, wrong in MISTAKES.get(exercise, []):
-        if self_contained(wrong):
+        if notebook_names(wrong, EXERCISES[exercise]) is not None:
             cell.source = function_text(wrong, function_name)
             return nb, description
     cell.source = nbgrader_cells(notebook("release", name), grade_id=exercise)[0].source

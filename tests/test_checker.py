@@ -2,13 +2,14 @@
 and the ways of cheating that a checker in the student's kernel can see are refused."""
 
 import copy
+import inspect
 
 import numpy as np
 import pytest
 from conftest import as_student_code
 
 from autograder import CheckFailed, check
-from autograder.engine import EXERCISES, MISTAKES, case_problem, load_exercises
+from autograder.engine import EXERCISES, MISTAKES, MistakeError, case_problem, load_exercises
 from autograder.kernel.calls import isolated
 
 load_exercises()
@@ -22,22 +23,42 @@ def test_reference_passes_as_student_code(name, capsys):
 
 
 MISTAKE_CASES = [
-    (name, description, wrong) for name, found in MISTAKES.items() for description, wrong in found
+    (name, i, description, wrong)
+    for name, found in MISTAKES.items()
+    for i, (description, wrong) in enumerate(found)
 ]
 
 
 @pytest.mark.parametrize(
-    "name, description, wrong",
-    MISTAKE_CASES,
-    ids=[f"{n}:{w.__name__}" for n, _, w in MISTAKE_CASES],
+    "name, index, description, wrong", MISTAKE_CASES, ids=[f"{n}:{i}" for n, i, _, _ in MISTAKE_CASES]
 )
-def test_every_known_mistake_fails_and_is_named(name, description, wrong):
+def test_every_known_mistake_fails_and_is_named(name, index, description, wrong):
     exercise = EXERCISES[name]
     rng = np.random.default_rng(0)
     problems = [case_problem(exercise, isolated(wrong, exercise.uses), case) for case in exercise.cases(rng)]
     failures = [p for p in problems if p]
-    assert failures, f"the mistake {wrong.__name__} passes every hidden test of {name}"
-    assert any(description in p for p in failures), f"{wrong.__name__} is not named: {failures}"
+    assert failures, f"known mistake {index} of {name} passes every hidden test: {description}"
+    assert any(description in p for p in failures), (
+        f"known mistake {index} of {name} is not named: {failures}"
+    )
+
+
+def test_no_known_mistake_is_lost():
+    """The mistakes declared in autograder/exercises when they became edits of the references."""
+    assert len(MISTAKE_CASES) == 149
+    assert sum(len(found) for found in MISTAKES.values()) == len(MISTAKE_CASES)
+
+
+def test_a_mistake_that_no_longer_fits_its_reference_fails_loudly():
+    with pytest.raises(MistakeError, match="replaces 'x \\* x', which occurs 0 times in the code of "):
+        EXERCISES["relu"].mistake("squared", {"x * x": "x"})
+    with pytest.raises(MistakeError, match="occurs 2 times"):
+        EXERCISES["softmax"].mistake("twice", {"axis=1": "axis=0"})
+
+
+def test_an_edited_mistake_reads_as_code():
+    description, wrong = MISTAKES["relu_grad"][0]
+    assert inspect.getsource(wrong) == "def relu_grad(h):\n    return (h >= 0).astype(h.dtype)\n"
 
 
 def test_a_wrong_answer_fails_with_the_students_line():

@@ -10,7 +10,7 @@ import struct
 
 import numpy as np
 import pytest
-from conftest import as_student_code, self_contained
+from conftest import as_student_code, notebook_names
 
 from autograder import CheckFailed, check
 from autograder.engine import EXERCISES, MISTAKES, load_exercises
@@ -71,12 +71,13 @@ def verdict_judged(judge, name, function, cell="cell"):
 
 
 def student_versions(name):
-    """The reference and every self-contained known mistake of an exercise, as student code."""
+    """The reference and every known mistake that fits in a notebook, as student code."""
     exercise = EXERCISES[name]
-    found = [("reference", as_student_code(exercise.reference, exercise.reference.__name__))]
-    for description, wrong in MISTAKES.get(name, []):
-        if self_contained(wrong):
-            found.append((description[:30], as_student_code(wrong, exercise.reference.__name__)))
+    found = []
+    for description, function in [("reference", exercise.reference), *MISTAKES.get(name, [])]:
+        names = notebook_names(function, exercise)
+        if names is not None:
+            found.append((description[:30], as_student_code(function, exercise.reference.__name__, **names)))
     return found
 
 

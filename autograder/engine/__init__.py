@@ -3,7 +3,15 @@ answer is judged (verdict). It runs where the references are: in a learner's own
 the grader's judge, never in a graded kernel."""
 
 from autograder.engine.compare import output_problem
-from autograder.engine.registry import EXERCISES, MISTAKES, Case, Exercise, exercise, load_exercises, mistake
+from autograder.engine.registry import (
+    EXERCISES,
+    MISTAKES,
+    Case,
+    Exercise,
+    MistakeError,
+    exercise,
+    load_exercises,
+)
 from autograder.engine.verdict import case_problem, first_problem, passed_message
 
 __all__ = [
@@ -15,7 +23,7 @@ __all__ = [
     "exercise",
     "first_problem",
     "load_exercises",
-    "mistake",
+    "MistakeError",
     "output_problem",
     "passed_message",
 ]

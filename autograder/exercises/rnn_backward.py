@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.engine import Case, exercise, mistake
+from autograder.engine import Case, exercise
 from autograder.exercises.rnn_forward import random_parameters, random_sizes, sizes_label
 from solutions import rnn_backward as ref
 from solutions import rnn_forward as ref04
@@ -10,8 +10,8 @@ from solutions import rnn_forward as ref04
 # ---------------------------------------------------------------- rnn_cell_backward
 
 
-@exercise("rnn_cell_backward", ref.rnn_cell_backward)
-def rnn_cell_backward_cases(rng):
+@exercise(ref.rnn_cell_backward)
+def rnn_cell_backward(rng):
     for _ in range(3):
         n_x, n_a, n_y, m, _ = random_sizes(rng)
         parameters = random_parameters(rng, n_x, n_a, n_y)
@@ -24,94 +24,36 @@ def rnn_cell_backward_cases(rng):
     yield Case((rng.standard_normal((4, 1)), cache), "one example (m=1)")
 
 
-@mistake(
-    "rnn_cell_backward",
+rnn_cell_backward.mistake(
     "the tanh derivative is computed as if a_next were the pre-activation: a_next already is "
     "tanh(z), so the derivative is 1 - a_next**2, not 1 - tanh(a_next)**2",
+    {"(1 - a_next**2)": "(1 - np.tanh(a_next) ** 2)"},
 )
-def rnn_cell_backward_tanh_of_tanh(da_next, cache):
-    a_next, a_prev, xt, p = cache
-    dz = da_next * (1 - np.tanh(a_next) ** 2)
-    return {
-        "dxt": p["Wax"].T @ dz,
-        "da_prev": p["Waa"].T @ dz,
-        "dWax": dz @ xt.T,
-        "dWaa": dz @ a_prev.T,
-        "dba": dz.sum(axis=1, keepdims=True),
-    }
-
-
-@mistake(
-    "rnn_cell_backward",
+rnn_cell_backward.mistake(
     "the tanh derivative is missing: multiply da_next by 1 - a_next**2 before going through the weights",
+    {"da_next * (1 - a_next**2)": "da_next"},
 )
-def rnn_cell_backward_without_tanh(da_next, cache):
-    a_next, a_prev, xt, p = cache
-    dz = da_next
-    return {
-        "dxt": p["Wax"].T @ dz,
-        "da_prev": p["Waa"].T @ dz,
-        "dWax": dz @ xt.T,
-        "dWaa": dz @ a_prev.T,
-        "dba": dz.sum(axis=1, keepdims=True),
-    }
-
-
-@mistake(
-    "rnn_cell_backward",
+rnn_cell_backward.mistake(
     "da_prev goes through Waa untransposed: the gradient flows back through the transpose, "
     "da_prev = Waa.T @ dz",
+    {'parameters["Waa"].T @ dz': 'parameters["Waa"] @ dz'},
 )
-def rnn_cell_backward_waa_untransposed(da_next, cache):
-    a_next, a_prev, xt, p = cache
-    dz = da_next * (1 - a_next**2)
-    return {
-        "dxt": p["Wax"].T @ dz,
-        "da_prev": p["Waa"] @ dz,
-        "dWax": dz @ xt.T,
-        "dWaa": dz @ a_prev.T,
-        "dba": dz.sum(axis=1, keepdims=True),
-    }
-
-
-@mistake(
-    "rnn_cell_backward",
+rnn_cell_backward.mistake(
     "dWaa is taken with a_next; Waa multiplies a_prev, so dWaa = dz @ a_prev.T",
+    {"dz @ a_prev.T": "dz @ a_next.T"},
 )
-def rnn_cell_backward_dwaa_with_a_next(da_next, cache):
-    a_next, a_prev, xt, p = cache
-    dz = da_next * (1 - a_next**2)
-    return {
-        "dxt": p["Wax"].T @ dz,
-        "da_prev": p["Waa"].T @ dz,
-        "dWax": dz @ xt.T,
-        "dWaa": dz @ a_next.T,
-        "dba": dz.sum(axis=1, keepdims=True),
-    }
-
-
-@mistake(
-    "rnn_cell_backward",
+rnn_cell_backward.mistake(
     "dba is averaged over the examples; the bias is added to every column, so its gradient is "
     "the SUM over the examples (axis=1, keepdims=True)",
+    {"dz.sum(axis=1": "dz.mean(axis=1"},
 )
-def rnn_cell_backward_mean_bias(da_next, cache):
-    a_next, a_prev, xt, p = cache
-    dz = da_next * (1 - a_next**2)
-    return {
-        "dxt": p["Wax"].T @ dz,
-        "da_prev": p["Waa"].T @ dz,
-        "dWax": dz @ xt.T,
-        "dWaa": dz @ a_prev.T,
-        "dba": dz.mean(axis=1, keepdims=True),
-    }
 
 
 # ---------------------------------------------------------------- rnn_backward
 
 
-@exercise("rnn_backward", ref.rnn_backward)
-def rnn_backward_cases(rng):
+@exercise(ref.rnn_backward)
+def rnn_backward(rng):
     for _ in range(3):
         n_x, n_a, n_y, m, T_x = random_sizes(rng)
         parameters = random_parameters(rng, n_x, n_a, n_y)
@@ -128,102 +70,36 @@ def rnn_backward_cases(rng):
     yield Case((da, caches), "a gradient on the last hidden state only, which must reach every step")
 
 
-@mistake(
-    "rnn_backward",
+rnn_backward.mistake(
     "the gradient is not carried from step t+1 into step t: the gradient reaching a<t> is "
     "da[:, :, t] PLUS the da_prev that the cell of step t+1 sent back",
+    {"da[:, :, t] + da_prevt": "da[:, :, t]"},
 )
-def rnn_backward_not_carried(da, caches):
-    cache_list, x = caches
-    n_a, m, T_x = da.shape
-    p = cache_list[0][3]
-    dx = np.zeros(x.shape)
-    dWax, dWaa, dba = np.zeros(p["Wax"].shape), np.zeros(p["Waa"].shape), np.zeros(p["ba"].shape)
-    da_prev = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        a_next, a_prev, xt, _ = cache_list[t]
-        dz = da[:, :, t] * (1 - a_next**2)
-        dx[:, :, t] = p["Wax"].T @ dz
-        da_prev = p["Waa"].T @ dz
-        dWax += dz @ xt.T
-        dWaa += dz @ a_prev.T
-        dba += dz.sum(axis=1, keepdims=True)
-    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@mistake(
-    "rnn_backward",
+rnn_backward.mistake(
     "the parameter gradients are overwritten at every step; the same parameters are used at "
     "every time step, so their gradients are SUMMED over the steps (dWax += ...)",
+    {"dWax += ": "dWax = ", "dWaa += ": "dWaa = ", "dba += ": "dba = "},
 )
-def rnn_backward_overwritten(da, caches):
-    cache_list, x = caches
-    n_a, m, T_x = da.shape
-    p = cache_list[0][3]
-    dx = np.zeros(x.shape)
-    da_prev = np.zeros((n_a, m))
-    for t in reversed(range(T_x)):
-        a_next, a_prev, xt, _ = cache_list[t]
-        dz = (da[:, :, t] + da_prev) * (1 - a_next**2)
-        dx[:, :, t] = p["Wax"].T @ dz
-        da_prev = p["Waa"].T @ dz
-        dWax = dz @ xt.T
-        dWaa = dz @ a_prev.T
-        dba = dz.sum(axis=1, keepdims=True)
-    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@mistake(
-    "rnn_backward",
+rnn_backward.mistake(
     "the steps are visited forwards in time; backpropagation goes from the last step T_x - 1 "
     "back to step 0, so that da_prev of step t+1 is known when step t is processed",
+    {"reversed(range(T_x))": "range(T_x)"},
 )
-def rnn_backward_forwards_in_time(da, caches):
-    cache_list, x = caches
-    n_a, m, T_x = da.shape
-    p = cache_list[0][3]
-    dx = np.zeros(x.shape)
-    dWax, dWaa, dba = np.zeros(p["Wax"].shape), np.zeros(p["Waa"].shape), np.zeros(p["ba"].shape)
-    da_prev = np.zeros((n_a, m))
-    for t in range(T_x):
-        a_next, a_prev, xt, _ = cache_list[t]
-        dz = (da[:, :, t] + da_prev) * (1 - a_next**2)
-        dx[:, :, t] = p["Wax"].T @ dz
-        da_prev = p["Waa"].T @ dz
-        dWax += dz @ xt.T
-        dWaa += dz @ a_prev.T
-        dba += dz.sum(axis=1, keepdims=True)
-    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-
-
-@mistake(
-    "rnn_backward",
+rnn_backward.mistake(
     "only the gradient carried back from later steps enters step t; da[:, :, t], the gradient "
     "from the output at step t, must be added to it",
+    {
+        "da_prevt = np.zeros((n_a, m), dtype=da.dtype)": "da_prevt = da[:, :, T_x - 1]",
+        "da[:, :, t] + da_prevt": "da_prevt",
+    },
 )
-def rnn_backward_without_da_t(da, caches):
-    cache_list, x = caches
-    n_a, m, T_x = da.shape
-    p = cache_list[0][3]
-    dx = np.zeros(x.shape)
-    dWax, dWaa, dba = np.zeros(p["Wax"].shape), np.zeros(p["Waa"].shape), np.zeros(p["ba"].shape)
-    da_prev = da[:, :, T_x - 1]
-    for t in reversed(range(T_x)):
-        a_next, a_prev, xt, _ = cache_list[t]
-        dz = da_prev * (1 - a_next**2)
-        dx[:, :, t] = p["Wax"].T @ dz
-        da_prev = p["Waa"].T @ dz
-        dWax += dz @ xt.T
-        dWaa += dz @ a_prev.T
-        dba += dz.sum(axis=1, keepdims=True)
-    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 
 
 # ---------------------------------------------------------------- gradient_norms_through_time
 
 
-@exercise("gradient_norms_through_time", ref.gradient_norms_through_time)
-def gradient_norms_through_time_cases(rng):
+@exercise(ref.gradient_norms_through_time)
+def gradient_norms_through_time(rng):
     for scale in (0.5, 1.0, 2.0):
         n_x, n_a, n_y, m, T_x = random_sizes(rng)
         parameters = random_parameters(rng, n_x, n_a, n_y)
@@ -236,64 +112,25 @@ def gradient_norms_through_time_cases(rng):
     )
 
 
-@mistake(
-    "gradient_norms_through_time",
+RECORD, STEP_BACK = (
+    "norms[t] = np.linalg.norm(da_t)",
+    'da_t = rnn_cell_backward(da_t, cache_list[t])["da_prev"]',
+)
+gradient_norms_through_time.mistake(
     "the norms are shifted by one step: norms[t] is the norm of the gradient reaching a<t> "
     "itself, recorded BEFORE going back through the cell of step t (norms[T_x - 1] = sqrt(n_a * m))",
+    {f"{RECORD}\n        {STEP_BACK}": f"{STEP_BACK}\n        {RECORD}"},
 )
-def gradient_norms_shifted(x, a0, parameters):
-    p = parameters
-    a_prev, states = a0, []
-    for t in range(x.shape[2]):
-        a_prev = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ x[:, :, t] + p["ba"])
-        states.append(a_prev)
-    T_x = x.shape[2]
-    norms = np.zeros(T_x)
-    da_t = np.ones_like(states[-1])
-    for t in reversed(range(T_x)):
-        da_t = p["Waa"].T @ (da_t * (1 - states[t] ** 2))
-        norms[t] = np.linalg.norm(da_t)
-    return norms
-
-
-@mistake(
-    "gradient_norms_through_time",
+gradient_norms_through_time.mistake(
     "the norms are those of the gradient after the tanh (dz = da * (1 - a**2)); record the "
     "norm of dL/da_t, the gradient reaching the hidden state",
+    {RECORD: "norms[t] = np.linalg.norm(da_t * (1 - a[:, :, t] ** 2))"},
 )
-def gradient_norms_after_tanh(x, a0, parameters):
-    p = parameters
-    a_prev, states = a0, []
-    for t in range(x.shape[2]):
-        a_prev = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ x[:, :, t] + p["ba"])
-        states.append(a_prev)
-    T_x = x.shape[2]
-    norms = np.zeros(T_x)
-    da_t = np.ones_like(states[-1])
-    for t in reversed(range(T_x)):
-        dz = da_t * (1 - states[t] ** 2)
-        norms[t] = np.linalg.norm(dz)
-        da_t = p["Waa"].T @ dz
-    return norms
-
-
-@mistake(
-    "gradient_norms_through_time",
+gradient_norms_through_time.mistake(
     "the gradient is not carried back: each step starts again from ones; the gradient reaching "
     "a<t-1> is the da_prev that the cell of step t returns",
+    {"rnn_cell_backward(da_t,": "rnn_cell_backward(np.ones_like(da_t),"},
 )
-def gradient_norms_not_carried(x, a0, parameters):
-    p = parameters
-    a_prev, states = a0, []
-    for t in range(x.shape[2]):
-        a_prev = np.tanh(p["Waa"] @ a_prev + p["Wax"] @ x[:, :, t] + p["ba"])
-        states.append(a_prev)
-    T_x = x.shape[2]
-    norms = np.zeros(T_x)
-    for t in reversed(range(T_x)):
-        da_t = np.ones_like(states[t]) if t == T_x - 1 else p["Waa"].T @ (1 - states[t + 1] ** 2)
-        norms[t] = np.linalg.norm(da_t)
-    return norms
 
 
 # ---------------------------------------------------------------- clipping
@@ -306,8 +143,8 @@ def random_gradients(rng, scale):
     return {name: scale * rng.standard_normal(shape) for name, shape in shapes.items()}
 
 
-@exercise("clip", ref.clip)
-def clip_cases(rng):
+@exercise(ref.clip)
+def clip(rng):
     for _ in range(2):
         max_value = float(rng.uniform(1.0, 5.0))
         yield Case((random_gradients(rng, 5.0), max_value), f"max_value={max_value:.3g}")
@@ -317,28 +154,20 @@ def clip_cases(rng):
     )
 
 
-@mistake(
-    "clip",
+clip.mistake(
     "the gradients are clipped in place, which changes the caller's dict; return a new dict of "
     "new arrays (np.clip without out=)",
+    {"max_value, max_value)": "max_value, max_value, out=g)"},
 )
-def clip_in_place(gradients, max_value):
-    for g in gradients.values():
-        np.clip(g, -max_value, max_value, out=g)
-    return gradients
-
-
-@mistake(
-    "clip",
+clip.mistake(
     "only large positive values are clipped; the interval is [-max_value, max_value], so large "
     "negative values must be clipped too",
+    {"np.clip(g, -max_value, max_value)": "np.minimum(g, max_value)"},
 )
-def clip_above_only(gradients, max_value):
-    return {name: np.minimum(g, max_value) for name, g in gradients.items()}
 
 
-@exercise("clip_by_norm", ref.clip_by_norm)
-def clip_by_norm_cases(rng):
+@exercise(ref.clip_by_norm)
+def clip_by_norm(rng):
     for _ in range(2):
         max_norm = float(rng.uniform(1.0, 5.0))
         yield Case((random_gradients(rng, 3.0), max_norm), f"a global norm above max_norm={max_norm:.3g}")
@@ -353,22 +182,19 @@ def clip_by_norm_cases(rng):
     yield Case((gradients, 1.0), "dW=[[3, 0]], db=[[4]] (global norm 5), max_norm=1")
 
 
-@mistake(
-    "clip_by_norm",
+clip_by_norm.mistake(
     "the gradients are rescaled in place, which changes the caller's dict; return a new dict of new arrays",
+    {
+        "return {name: g * scale for name, g in gradients.items()}": (
+            "for g in gradients.values():\n        g *= scale\n    return gradients"
+        )
+    },
 )
-def clip_by_norm_in_place(gradients, max_norm):
-    norm = float(np.sqrt(sum(np.sum(g * g) for g in gradients.values())))
-    if norm > max_norm:
-        for g in gradients.values():
-            g *= max_norm / norm
-    return gradients
 
 
-@mistake(
-    "clip_by_norm",
+@clip_by_norm.mistake(
     "each array is rescaled by its own norm; the norm to compare with max_norm is the GLOBAL "
-    "norm of all the arrays together, and every array is scaled by the same factor",
+    "norm of all the arrays together, and every array is scaled by the same factor"
 )
 def clip_by_norm_each_array(gradients, max_norm):
     clipped = {}
@@ -378,11 +204,8 @@ def clip_by_norm_each_array(gradients, max_norm):
     return clipped
 
 
-@mistake(
-    "clip_by_norm",
+clip_by_norm.mistake(
     "the gradients are rescaled even when their global norm is below max_norm; they are "
     "only scaled down, when the global norm is larger than max_norm",
+    {" if global_norm > max_norm else 1.0": ""},
 )
-def clip_by_norm_always(gradients, max_norm):
-    norm = float(np.sqrt(sum(np.sum(g * g) for g in gradients.values())))
-    return {name: g * (max_norm / norm) for name, g in gradients.items()}

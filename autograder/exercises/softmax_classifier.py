@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from autograder.engine import Case, exercise, mistake
+from autograder.engine import Case, exercise
 from solutions import softmax_classifier as ref
 
 
@@ -19,8 +19,8 @@ def random_labels(rng, N, K, dtype=np.int64):
 # ---------------------------------------------------------------- softmax
 
 
-@exercise("softmax", ref.softmax)
-def softmax_cases(rng):
+@exercise(ref.softmax)
+def softmax(rng):
     yield Case((random_scores(rng, N=4, K=4),), "random scores of shape (4, 4)")
     for _ in range(2):
         yield Case((random_scores(rng),), "random scores")
@@ -30,57 +30,38 @@ def softmax_cases(rng):
     yield Case((rows,), "rows around -1000, -10, 0, 10 and 1000", no_warnings=True)
 
 
-@mistake("softmax", "the softmax is taken over the wrong axis: each ROW (axis=1) must sum to 1")
-def softmax_wrong_axis(scores):
-    exp = np.exp(scores - scores.max(axis=0, keepdims=True))
-    return exp / exp.sum(axis=0, keepdims=True)
-
-
-@mistake(
-    "softmax",
+ROW_MAX, ROW_SUM = "scores.max(axis=1, keepdims=True)", "exp.sum(axis=1, keepdims=True)"
+softmax.mistake(
+    "the softmax is taken over the wrong axis: each ROW (axis=1) must sum to 1",
+    {ROW_MAX: "scores.max(axis=0, keepdims=True)", ROW_SUM: "exp.sum(axis=0, keepdims=True)"},
+)
+softmax.mistake(
     "the maximum is not subtracted, so exp overflows for large scores; subtract "
     "each row's maximum first (it does not change the result)",
+    {f"scores - {ROW_MAX}": "scores"},
 )
-def softmax_unstable(scores):
-    exp = np.exp(scores)
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
-@mistake(
-    "softmax",
+softmax.mistake(
     "the maximum of the whole array is subtracted; subtract each row's own "
     "maximum, or rows far below it underflow to 0/0",
+    {ROW_MAX: "scores.max()"},
 )
-def softmax_global_max(scores):
-    exp = np.exp(scores - scores.max())
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
-@mistake(
-    "softmax",
+softmax.mistake(
     "the row maxima are subtracted without keepdims=True, so an array of shape "
     "(N,) is subtracted along the columns; use scores.max(axis=1, keepdims=True)",
+    {ROW_MAX: "scores.max(axis=1)"},
 )
-def softmax_max_without_keepdims(scores):
-    exp = np.exp(scores - scores.max(axis=1))
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
-@mistake(
-    "softmax",
+softmax.mistake(
     "the row sums are taken without keepdims=True, so an array of shape (N,) "
     "divides the columns; use exp.sum(axis=1, keepdims=True)",
+    {ROW_SUM: "exp.sum(axis=1)"},
 )
-def softmax_sum_without_keepdims(scores):
-    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
-    return exp / exp.sum(axis=1)
 
 
 # ---------------------------------------------------------------- softmax_loss
 
 
-@exercise("softmax_loss", ref.softmax_loss)
-def softmax_loss_cases(rng):
+@exercise(ref.softmax_loss)
+def softmax_loss(rng):
     for _ in range(2):
         scores = random_scores(rng)
         yield Case((scores, random_labels(rng, *scores.shape)), "random scores and labels")
@@ -92,84 +73,45 @@ def softmax_loss_cases(rng):
     yield Case((scores, random_labels(rng, *scores.shape)), "scores around 1000", no_warnings=True)
 
 
-@mistake("softmax_loss", "the loss is the sum over the examples; divide it by N to get the mean")
-def softmax_loss_summed(scores, y):
-    N, K = scores.shape
-    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probs = exp / exp.sum(axis=1, keepdims=True)
-    dscores = probs.copy()
-    dscores[np.arange(N), y] -= 1
-    return float(-np.sum(np.log(probs[np.arange(N), y]))), dscores / N
-
-
-@mistake(
-    "softmax_loss",
+softmax_loss.mistake(
+    "the loss is the sum over the examples; divide it by N to get the mean",
+    {"np.vdot(one_hot, log_probs) / N": "np.vdot(one_hot, log_probs)"},
+)
+softmax_loss.mistake(
     "dscores is not divided by N; the loss is a mean over the N examples, "
     "so its gradient is (probs - one_hot(y)) / N",
+    {"    dscores /= N\n": ""},
 )
-def softmax_loss_gradient_not_averaged(scores, y):
-    N, K = scores.shape
-    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probs = exp / exp.sum(axis=1, keepdims=True)
-    dscores = probs.copy()
-    dscores[np.arange(N), y] -= 1
-    return float(-np.mean(np.log(probs[np.arange(N), y]))), dscores
-
-
-@mistake(
-    "softmax_loss",
+softmax_loss.mistake(
     "in dscores, 1 must be subtracted from the probability of the correct "
     "class: dscores = (probs - one_hot(y)) / N",
+    {"np.exp(log_probs) - one_hot": "np.exp(log_probs)"},
 )
-def softmax_loss_gradient_without_one_hot(scores, y):
-    N, K = scores.shape
-    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probs = exp / exp.sum(axis=1, keepdims=True)
-    return float(-np.mean(np.log(probs[np.arange(N), y]))), probs / N
-
-
-@mistake("softmax_loss", "the sign of dscores is flipped: it is (probs - one_hot(y)) / N")
-def softmax_loss_gradient_flipped(scores, y):
-    N, K = scores.shape
-    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probs = exp / exp.sum(axis=1, keepdims=True)
-    dscores = probs.copy()
-    dscores[np.arange(N), y] -= 1
-    return float(-np.mean(np.log(probs[np.arange(N), y]))), -dscores / N
-
-
-@mistake(
-    "softmax_loss",
+softmax_loss.mistake(
+    "the sign of dscores is flipped: it is (probs - one_hot(y)) / N",
+    {"np.exp(log_probs) - one_hot": "one_hot - np.exp(log_probs)"},
+)
+softmax_loss.mistake(
     "the loss has the wrong sign: it is MINUS the mean log-probability of "
     "the correct class, a positive number",
+    {"-np.vdot": "np.vdot"},
 )
-def softmax_loss_sign(scores, y):
-    N, K = scores.shape
-    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probs = exp / exp.sum(axis=1, keepdims=True)
-    dscores = probs.copy()
-    dscores[np.arange(N), y] -= 1
-    return float(np.mean(np.log(probs[np.arange(N), y]))), dscores / N
-
-
-@mistake(
-    "softmax_loss",
+softmax_loss.mistake(
     "the exponentials are taken of the raw scores, which overflow for large "
     "scores; subtract each row's maximum first, or call your softmax",
+    {
+        "shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))": (
+            "np.log(np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True))"
+        )
+    },
 )
-def softmax_loss_unstable(scores, y):
-    N, K = scores.shape
-    probs = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
-    dscores = probs.copy()
-    dscores[np.arange(N), y] -= 1
-    return float(-np.mean(np.log(probs[np.arange(N), y]))), dscores / N
 
 
 # ---------------------------------------------------------------- l2_penalty
 
 
-@exercise("l2_penalty", ref.l2_penalty)
-def l2_penalty_cases(rng):
+@exercise(ref.l2_penalty)
+def l2_penalty(rng):
     for _ in range(3):
         shape = tuple(int(n) for n in rng.integers(1, 7, size=2))
         reg = float(rng.uniform(0.01, 2.0))
@@ -177,33 +119,19 @@ def l2_penalty_cases(rng):
     yield Case((rng.standard_normal(5), 0.0), "reg=0")
 
 
-@mistake(
-    "l2_penalty",
-    "the factor 0.5 is missing: the penalty is 0.5 * reg * sum(W**2), and its gradient reg * W",
+WITHOUT_HALF = "the factor 0.5 is missing: the penalty is 0.5 * reg * sum(W**2), and its gradient reg * W"
+l2_penalty.mistake(WITHOUT_HALF, {"return 0.5 * reg": "return reg"})
+l2_penalty.mistake(
+    WITHOUT_HALF,
+    {"return 0.5 * reg * float(np.vdot(W, W)), reg": "return reg * float(np.vdot(W, W)), 2 * reg"},
 )
-def l2_penalty_without_half(W, reg):
-    return reg * float(np.sum(W * W)), reg * W
-
-
-@mistake(
-    "l2_penalty",
-    "the factor 0.5 is missing: the penalty is 0.5 * reg * sum(W**2), and its gradient reg * W",
-)
-def l2_penalty_without_half_consistent(W, reg):
-    return reg * float(np.sum(W * W)), 2 * reg * W
-
-
-@mistake(
-    "l2_penalty",
+l2_penalty.mistake(
     "the gradient of 0.5 * reg * sum(W**2) is reg * W: the 0.5 cancels the 2 of the square",
+    {"), reg * W": "), 0.5 * reg * W"},
 )
-def l2_penalty_gradient_halved(W, reg):
-    return 0.5 * reg * float(np.sum(W * W)), 0.5 * reg * W
-
-
-@mistake("l2_penalty", "the weights are not squared: the penalty is 0.5 * reg * sum(W * W)")
-def l2_penalty_not_squared(W, reg):
-    return 0.5 * reg * float(np.sum(W)), reg * W
+l2_penalty.mistake(
+    "the weights are not squared: the penalty is 0.5 * reg * sum(W * W)", {"np.vdot(W, W)": "np.sum(W)"}
+)
 
 
 # ---------------------------------------------------------------- eval_numerical_gradient
@@ -219,8 +147,8 @@ class Cubic:
         return float(np.sum(self.a * x**3 + self.b * x**2 + self.c * x + np.sin(x)))
 
 
-@exercise("eval_numerical_gradient", ref.eval_numerical_gradient)
-def eval_numerical_gradient_cases(rng):
+@exercise(ref.eval_numerical_gradient)
+def eval_numerical_gradient(rng):
     shape = (3, 4)
     yield Case((Cubic(rng, shape), rng.standard_normal(shape), 1e-3), "x of shape (3, 4), h=1e-3")
     shape = (5,)
@@ -230,60 +158,27 @@ def eval_numerical_gradient_cases(rng):
     yield Case((Cubic(rng, (1,)), rng.standard_normal(1)), "x of shape (1,), default h")
 
 
-@mistake(
-    "eval_numerical_gradient",
+eval_numerical_gradient.mistake(
     "this is the forward difference (f(x + h) - f(x)) / h; use "
     "the centered difference (f(x + h) - f(x - h)) / (2 h), which is far more accurate",
+    {"x[i] = original - h": "x[i] = original", "(f_plus - f_minus) / (2 * h)": "(f_plus - f_minus) / h"},
 )
-def eval_numerical_gradient_forward(f, x, h=1e-5):
-    grad = np.zeros_like(x)
-    f_x = f(x)
-    for i in np.ndindex(x.shape):
-        original = x[i]
-        x[i] = original + h
-        grad[i] = (f(x) - f_x) / h
-        x[i] = original
-    return grad
-
-
-@mistake(
-    "eval_numerical_gradient",
+eval_numerical_gradient.mistake(
     "x is not restored after nudging an entry: put each entry "
     "back to its original value before moving on to the next",
+    {"        x[i] = original\n": ""},
 )
-def eval_numerical_gradient_not_restored(f, x, h=1e-5):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        x[i] += h
-        f_plus = f(x)
-        x[i] -= 2 * h
-        f_minus = f(x)
-        grad[i] = (f_plus - f_minus) / (2 * h)
-    return grad
-
-
-@mistake(
-    "eval_numerical_gradient",
+eval_numerical_gradient.mistake(
     "the difference is divided by h; the two points x + h and x - h are 2 h apart, so divide by 2 h",
+    {"/ (2 * h)": "/ h"},
 )
-def eval_numerical_gradient_half_step(f, x, h=1e-5):
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        original = x[i]
-        x[i] = original + h
-        f_plus = f(x)
-        x[i] = original - h
-        f_minus = f(x)
-        x[i] = original
-        grad[i] = (f_plus - f_minus) / h
-    return grad
 
 
 # ---------------------------------------------------------------- rel_error
 
 
-@exercise("rel_error", ref.rel_error)
-def rel_error_cases(rng):
+@exercise(ref.rel_error)
+def rel_error(rng):
     a = rng.standard_normal((3, 4))
     yield Case((a, a + 1e-3 * rng.standard_normal((3, 4))), "two close arrays of shape (3, 4)")
     a, b = rng.standard_normal(6), rng.standard_normal(6)
@@ -297,28 +192,20 @@ def rel_error_cases(rng):
     yield Case((a, b), "a = [1, 2, -1], b = [1, 3, -1.2]")
 
 
-@mistake(
-    "rel_error",
+rel_error.mistake(
     "entries where a and b are both 0 divide 0 by 0; the denominator is max(1e-8, |a| + |b|)",
+    {"np.maximum(1e-8, np.abs(a) + np.abs(b))": "(np.abs(a) + np.abs(b))"},
 )
-def rel_error_no_floor(a, b):
-    return float(np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))))
-
-
-@mistake("rel_error", "this is the mean of the entries' relative errors; take the largest (np.max)")
-def rel_error_mean(a, b):
-    return float(np.mean(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
-
-
-@mistake(
-    "rel_error",
+rel_error.mistake(
+    "this is the mean of the entries' relative errors; take the largest (np.max)", {"np.max(": "np.mean("}
+)
+rel_error.mistake(
     "this divides the largest difference by the largest |a| + |b|; compute "
     "the relative error of each entry first, then take the largest",
+    {
+        "np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))": (
+            "np.max(np.abs(a - b)) / np.maximum(1e-8, np.max(np.abs(a) + np.abs(b)))"
+        )
+    },
 )
-def rel_error_ratio_of_maxima(a, b):
-    return float(np.max(np.abs(a - b)) / np.maximum(1e-8, np.max(np.abs(a) + np.abs(b))))
-
-
-@mistake("rel_error", "the difference needs its absolute value: |a - b|")
-def rel_error_signed(a, b):
-    return float(np.max((a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+rel_error.mistake("the difference needs its absolute value: |a - b|", {"np.abs(a - b)": "(a - b)"})

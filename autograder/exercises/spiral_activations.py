@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from autograder.engine import Case, exercise, mistake, output_problem
+from autograder.engine import Case, exercise, output_problem
+from autograder.exercises.shared import same_seed_problem
 from solutions import spiral_activations as ref
 
 
@@ -38,17 +39,11 @@ def spiral_problem(got, expected, args, call):
             f"the angles should be np.linspace(4j, 4(j+1), N) plus Gaussian noise of standard "
             f"deviation {noise}; the noise in yours has standard deviation {residual.std():.3g}"
         )
-    again = call(*args)
-    if again.error is None and output_problem(again.value, got, "a second call", 0.0, 0.0):
-        return (
-            "two calls with the same seed gave different data: "
-            "draw the noise from np.random.default_rng(seed)"
-        )
-    return None
+    return same_seed_problem(got, args, call, "data")
 
 
-@exercise("make_spiral", ref.make_spiral)
-def make_spiral_cases(rng):
+@exercise(ref.make_spiral)
+def make_spiral(rng):
     yield Case((100, 3, 0.0, 0), "N=100, K=3, noise=0")
     for _ in range(3):
         N, K = int(rng.integers(60, 200)), int(rng.integers(2, 6))
@@ -56,17 +51,17 @@ def make_spiral_cases(rng):
         yield Case((N, K, 0.2, seed), f"N={N}, K={K}, noise=0.2, seed={seed}", verify=spiral_problem)
 
 
-@mistake("make_spiral", "x and y are swapped: each point is (r sin t, r cos t)")
-def make_spiral_swapped(N=100, K=3, noise=0.2, seed=None):
-    X, y = ref.make_spiral(N, K, noise, seed)
-    return X[:, ::-1].copy(), y
+make_spiral.mistake(
+    "x and y are swapped: each point is (r sin t, r cos t)",
+    {"radius * np.sin(angle), radius * np.cos(angle)": "radius * np.cos(angle), radius * np.sin(angle)"},
+)
 
 
 # ---------------------------------------------------------------- sigmoid
 
 
-@exercise("sigmoid", ref.sigmoid)
-def sigmoid_cases(rng):
+@exercise(ref.sigmoid)
+def sigmoid(rng):
     for _ in range(4):
         yield Case((random_array(rng),), "random x")
     yield Case(
@@ -76,18 +71,15 @@ def sigmoid_cases(rng):
     )
 
 
-@mistake(
-    "sigmoid",
+sigmoid.mistake(
     "exp(-x) overflows for large negative x; use an expression that stays finite, "
     "for instance 0.5 * (1 + np.tanh(0.5 * x)), or exp(-|x|)",
+    {"0.5 * (1.0 + np.tanh(0.5 * x))": "1 / (1 + np.exp(-x))"},
 )
-def sigmoid_overflowing(x):
-    return 1 / (1 + np.exp(-x))
-
-
-@mistake("sigmoid", "the sign is flipped: sigmoid(x) = 1 / (1 + exp(-x)) goes to 1 for large x")
-def sigmoid_flipped(x):
-    return 1 / (1 + np.exp(x))
+sigmoid.mistake(
+    "the sign is flipped: sigmoid(x) = 1 / (1 + exp(-x)) goes to 1 for large x",
+    {"0.5 * (1.0 + np.tanh(0.5 * x))": "1 / (1 + np.exp(x))"},
+)
 
 
 # ---------------------------------------------------------------- gradients from outputs
@@ -97,54 +89,49 @@ def activation_outputs(rng, activation):
     return activation(random_array(rng))
 
 
-@exercise("sigmoid_grad", ref.sigmoid_grad)
-def sigmoid_grad_cases(rng):
+@exercise(ref.sigmoid_grad)
+def sigmoid_grad(rng):
     for _ in range(4):
         yield Case((activation_outputs(rng, ref.sigmoid),), "s = sigmoid(random x)")
 
 
-@mistake(
-    "sigmoid_grad",
+sigmoid_grad.mistake(
     "the sigmoid gradient is applied to the pre-activation: sigmoid_grad receives "
     "the sigmoid's OUTPUT s and returns s * (1 - s), without calling sigmoid again",
+    {"s * (1.0 - s)": "sigmoid(s) * (1.0 - sigmoid(s))"},
 )
-def sigmoid_grad_of_preactivation(s):
-    return ref.sigmoid(s) * (1 - ref.sigmoid(s))
 
 
-@exercise("relu", ref.relu)
-def relu_cases(rng):
+@exercise(ref.relu)
+def relu(rng):
     for _ in range(4):
         yield Case((random_array(rng),), "random x")
 
 
-@exercise("relu_grad", ref.relu_grad)
-def relu_grad_cases(rng):
+@exercise(ref.relu_grad)
+def relu_grad(rng):
     for _ in range(3):
         yield Case((activation_outputs(rng, ref.relu),), "h = relu(random x)")
     yield Case((np.array([0.0, 0.0, 1.0]),), "h = [0, 0, 1]")
 
 
-@mistake("relu_grad", "the gradient at h == 0 must be 0 (ReLU is flat there); use h > 0, not h >= 0")
-def relu_grad_at_zero(h):
-    return (h >= 0).astype(np.float64)
+relu_grad.mistake(
+    "the gradient at h == 0 must be 0 (ReLU is flat there); use h > 0, not h >= 0", {"(h > 0)": "(h >= 0)"}
+)
+relu_grad.mistake(
+    "the result is boolean; convert it to floats with .astype(np.float64)",
+    {"(h > 0).astype(h.dtype)": "h > 0"},
+)
 
 
-@mistake("relu_grad", "the result is boolean; convert it to floats with .astype(np.float64)")
-def relu_grad_boolean(h):
-    return h > 0
-
-
-@exercise("tanh_grad", ref.tanh_grad)
-def tanh_grad_cases(rng):
+@exercise(ref.tanh_grad)
+def tanh_grad(rng):
     for _ in range(4):
         yield Case((activation_outputs(rng, np.tanh),), "t = tanh(random x)")
 
 
-@mistake(
-    "tanh_grad",
+tanh_grad.mistake(
     "the tanh derivative is taken from the pre-activation: tanh_grad receives the "
     "OUTPUT t = tanh(x) and returns 1 - t**2, without calling np.tanh again",
+    {"t * t": "np.tanh(t) ** 2"},
 )
-def tanh_grad_of_preactivation(t):
-    return 1 - np.tanh(t) ** 2

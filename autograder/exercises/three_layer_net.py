@@ -4,8 +4,9 @@ from copy import deepcopy
 
 import numpy as np
 
-from autograder.engine import Case, exercise, mistake, output_problem
-from solutions import softmax_classifier as ref02
+from autograder.engine import Case, exercise, output_problem
+from autograder.engine.registry import edited
+from autograder.exercises.shared import same_seed_problem, updated_then_returned
 from solutions import three_layer_net as ref
 
 NONLINEARITIES = ("sigmoid", "relu")
@@ -53,20 +54,17 @@ def init_params_problem(got, expected, args, call):
             f"the weights should be 0.1 times standard normal draws (mean 0, standard deviation "
             f"0.1); yours have mean {weights.mean():.3g} and standard deviation {weights.std():.3g}"
         )
-    again = call(*args)
-    if again.error is None and output_problem(again.value, got, "a second call", 0.0, 0.0):
-        return (
-            "two calls with the same seed gave different weights: draw them from "
-            "rng = np.random.default_rng(seed)"
-        )
+    problem = same_seed_problem(got, args, call, "weights")
+    if problem:
+        return problem
     other = call(D, H1, H2, K, seed + 1)
     if other.error is None and not output_problem(other.value, got, "a call", 0.0, 0.0):
         return "two different seeds gave the same weights: draw them from np.random.default_rng(seed)"
     return None
 
 
-@exercise("init_params", ref.init_params)
-def init_params_cases(rng):
+@exercise(ref.init_params)
+def init_params(rng):
     yield Case((2, 50, 50, 3, 1), "D=2, H1=50, H2=50, K=3, seed=1", verify=init_params_problem)
     for _ in range(2):
         D, H1, H2, K = (int(n) for n in rng.integers(20, 60, size=4))
@@ -75,41 +73,26 @@ def init_params_cases(rng):
         yield Case((D, H1, H2, K, seed), label, verify=init_params_problem)
 
 
-@mistake("init_params", "the weights are not scaled: they are 0.1 * rng.standard_normal(shape)")
-def init_params_unscaled(D=2, H1=50, H2=50, K=3, seed=None):
-    rng = np.random.default_rng(seed)
-    return {
-        "W1": rng.standard_normal((D, H1)),
-        "b1": np.zeros(H1),
-        "W2": rng.standard_normal((H1, H2)),
-        "b2": np.zeros(H2),
-        "W3": rng.standard_normal((H2, K)),
-        "b3": np.zeros(K),
-    }
-
-
-@mistake(
-    "init_params",
+init_params.mistake(
+    "the weights are not scaled: they are 0.1 * rng.standard_normal(shape)",
+    {f'"{W}": 0.1 * rng': f'"{W}": rng' for W in ("W1", "W2", "W3")},
+)
+init_params.mistake(
     "the weight shapes are transposed: W1 maps the D inputs to H1 units, so it "
     "is (D, H1), W2 is (H1, H2) and W3 is (H2, K)",
+    {
+        "normal((D, H1))": "normal((H1, D))",
+        "normal((H1, H2))": "normal((H2, H1))",
+        "normal((H2, K))": "normal((K, H2))",
+    },
 )
-def init_params_transposed(D=2, H1=50, H2=50, K=3, seed=None):
-    rng = np.random.default_rng(seed)
-    return {
-        "W1": 0.1 * rng.standard_normal((H1, D)),
-        "b1": np.zeros(H1),
-        "W2": 0.1 * rng.standard_normal((H2, H1)),
-        "b2": np.zeros(H2),
-        "W3": 0.1 * rng.standard_normal((K, H2)),
-        "b3": np.zeros(K),
-    }
 
 
 # ---------------------------------------------------------------- forward
 
 
-@exercise("forward", ref.forward)
-def forward_cases(rng):
+@exercise(ref.forward)
+def forward(rng):
     for square in (True, False):
         for nonlinearity in NONLINEARITIES:
             N, D, H1, H2, K = random_sizes(rng, square)
@@ -120,59 +103,33 @@ def forward_cases(rng):
     yield Case((rng.standard_normal((1, 3)), params, "relu"), "a single example (N=1)")
 
 
-@mistake("forward", "the output layer must stay linear: scores = h2 @ W3 + b3, with no activation")
-def forward_activated_scores(X, params, nonlinearity):
-    sigmoid = nonlinearity == "sigmoid"
-    f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
-    h1 = f(X @ params["W1"] + params["b1"])
-    h2 = f(h1 @ params["W2"] + params["b2"])
-    return f(h2 @ params["W3"] + params["b3"]), (X, h1, h2)
-
-
-@mistake("forward", "the biases b1, b2 and b3 are not added")
-def forward_without_biases(X, params, nonlinearity):
-    sigmoid = nonlinearity == "sigmoid"
-    f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
-    h1 = f(X @ params["W1"])
-    h2 = f(h1 @ params["W2"])
-    return h2 @ params["W3"], (X, h1, h2)
-
-
-@mistake(
-    "forward",
+LAYERS = 'h1 = f(X @ params["W1"] + params["b1"])\n    h2 = f(h1 @ params["W2"] + params["b2"])'
+forward.mistake(
+    "the output layer must stay linear: scores = h2 @ W3 + b3, with no activation",
+    {'scores = h2 @ params["W3"] + params["b3"]': 'scores = f(h2 @ params["W3"] + params["b3"])'},
+)
+forward.mistake("the biases b1, b2 and b3 are not added", {f' + params["b{i}"]': "" for i in (1, 2, 3)})
+forward.mistake(
     "the cache holds the pre-activations; it must hold the activations "
     "h1 = f(X W1 + b1) and h2 = f(h1 W2 + b2), from which backward takes the gradients",
+    {
+        LAYERS: 'z1 = X @ params["W1"] + params["b1"]\n    h1 = f(z1)\n'
+        '    z2 = h1 @ params["W2"] + params["b2"]\n    h2 = f(z2)',
+        "scores, (X, h1, h2)": "scores, (X, z1, z2)",
+    },
 )
-def forward_caches_preactivations(X, params, nonlinearity):
-    sigmoid = nonlinearity == "sigmoid"
-    f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
-    z1 = X @ params["W1"] + params["b1"]
-    h1 = f(z1)
-    z2 = h1 @ params["W2"] + params["b2"]
-    h2 = f(z2)
-    return h2 @ params["W3"] + params["b3"], (X, z1, z2)
-
-
-@mistake("forward", "the nonlinearity argument is ignored: use activation_functions(nonlinearity)")
-def forward_always_sigmoid(X, params, nonlinearity):
-    f = lambda z: 0.5 * (1 + np.tanh(0.5 * z))  # noqa: E731
-    h1 = f(X @ params["W1"] + params["b1"])
-    h2 = f(h1 @ params["W2"] + params["b2"])
-    return h2 @ params["W3"] + params["b3"], (X, h1, h2)
-
-
-@mistake("forward", "the nonlinearity argument is ignored: use activation_functions(nonlinearity)")
-def forward_always_relu(X, params, nonlinearity):
-    h1 = np.maximum(0, X @ params["W1"] + params["b1"])
-    h2 = np.maximum(0, h1 @ params["W2"] + params["b2"])
-    return h2 @ params["W3"] + params["b3"], (X, h1, h2)
+for fixed in ("sigmoid", "relu"):
+    forward.mistake(
+        "the nonlinearity argument is ignored: use activation_functions(nonlinearity)",
+        {"activation_functions(nonlinearity)": f'activation_functions("{fixed}")'},
+    )
 
 
 # ---------------------------------------------------------------- backward
 
 
-@exercise("backward", ref.backward)
-def backward_cases(rng):
+@exercise(ref.backward)
+def backward(rng):
     for square in (True, False):
         for nonlinearity in NONLINEARITIES:
             N, D, H1, H2, K = random_sizes(rng, square)
@@ -185,208 +142,80 @@ def backward_cases(rng):
             yield Case((dscores, cache, params, nonlinearity, reg), label)
 
 
-@mistake("backward", "the gradient of the L2 penalty, reg * W, is missing from dW1, dW2 and dW3")
-def backward_without_regularisation(dscores, cache, params, nonlinearity, reg):
-    sigmoid = nonlinearity == "sigmoid"
-    f_grad = (lambda h: h * (1 - h)) if sigmoid else (lambda h: (h > 0).astype(h.dtype))
-    X, h1, h2 = cache
-    dz2 = dscores @ params["W3"].T * f_grad(h2)
-    dz1 = dz2 @ params["W2"].T * f_grad(h1)
-    return {
-        "W3": h2.T @ dscores,
-        "b3": dscores.sum(axis=0),
-        "W2": h1.T @ dz2,
-        "b2": dz2.sum(axis=0),
-        "W1": X.T @ dz1,
-        "b1": dz1.sum(axis=0),
-    }
-
-
-@mistake(
-    "backward",
-    "the L2 gradient is added to the biases too; only the weights W1, W2, W3 are regularised",
+WEIGHT_DECAY = {f' + reg * params["W{i}"]': f' + 2 * reg * params["W{i}"]' for i in (1, 2, 3)}
+BIAS_SUMS = {"dscores.sum(axis=0)": 3, "dh2.sum(axis=0)": 2, "dh1.sum(axis=0)": 1}
+backward.mistake(
+    "the gradient of the L2 penalty, reg * W, is missing from dW1, dW2 and dW3",
+    dict.fromkeys(WEIGHT_DECAY, ""),
 )
-def backward_regularised_biases(dscores, cache, params, nonlinearity, reg):
-    sigmoid = nonlinearity == "sigmoid"
-    f_grad = (lambda h: h * (1 - h)) if sigmoid else (lambda h: (h > 0).astype(h.dtype))
-    X, h1, h2 = cache
-    dz2 = dscores @ params["W3"].T * f_grad(h2)
-    dz1 = dz2 @ params["W2"].T * f_grad(h1)
-    return {
-        "W3": h2.T @ dscores + reg * params["W3"],
-        "b3": dscores.sum(axis=0) + reg * params["b3"],
-        "W2": h1.T @ dz2 + reg * params["W2"],
-        "b2": dz2.sum(axis=0) + reg * params["b2"],
-        "W1": X.T @ dz1 + reg * params["W1"],
-        "b1": dz1.sum(axis=0) + reg * params["b1"],
-    }
-
-
-@mistake(
-    "backward",
+backward.mistake(
+    "the L2 gradient is added to the biases too; only the weights W1, W2, W3 are regularised",
+    {total: f'{total} + reg * params["b{i}"]' for total, i in BIAS_SUMS.items()},
+)
+backward.mistake(
     "the activation gradient is taken from the wrong layer: dh2 is multiplied by "
     "f'(h2) and dh1 by f'(h1), each layer by its own activation (for ReLU, its own mask)",
+    {"dh2 *= f_grad(h2)": "dh2 *= f_grad(h1)", "dh1 *= f_grad(h1)": "dh1 *= f_grad(h2)"},
 )
-def backward_layers_swapped(dscores, cache, params, nonlinearity, reg):
-    sigmoid = nonlinearity == "sigmoid"
-    f_grad = (lambda h: h * (1 - h)) if sigmoid else (lambda h: (h > 0).astype(h.dtype))
-    X, h1, h2 = cache
-    dz2 = dscores @ params["W3"].T * f_grad(h1)
-    dz1 = dz2 @ params["W2"].T * f_grad(h2)
-    return {
-        "W3": h2.T @ dscores + reg * params["W3"],
-        "b3": dscores.sum(axis=0),
-        "W2": h1.T @ dz2 + reg * params["W2"],
-        "b2": dz2.sum(axis=0),
-        "W1": X.T @ dz1 + reg * params["W1"],
-        "b1": dz1.sum(axis=0),
-    }
-
-
-@mistake(
-    "backward",
+backward.mistake(
     "the sigmoid gradient is applied to the pre-activation z = h W + b; "
     "sigmoid_grad takes the sigmoid's OUTPUT, so pass it h1 and h2 from the cache",
+    {
+        "f_grad(h2)": 'f_grad(h1 @ params["W2"] + params["b2"])',
+        "f_grad(h1)": 'f_grad(X @ params["W1"] + params["b1"])',
+    },
 )
-def backward_sigmoid_grad_of_preactivation(dscores, cache, params, nonlinearity, reg):
-    sigmoid = nonlinearity == "sigmoid"
-    f_grad = (lambda h: h * (1 - h)) if sigmoid else (lambda h: (h > 0).astype(h.dtype))
-    X, h1, h2 = cache
-    z1 = X @ params["W1"] + params["b1"]
-    z2 = h1 @ params["W2"] + params["b2"]
-    dz2 = dscores @ params["W3"].T * f_grad(z2)
-    dz1 = dz2 @ params["W2"].T * f_grad(z1)
-    return {
-        "W3": h2.T @ dscores + reg * params["W3"],
-        "b3": dscores.sum(axis=0),
-        "W2": h1.T @ dz2 + reg * params["W2"],
-        "b2": dz2.sum(axis=0),
-        "W1": X.T @ dz1 + reg * params["W1"],
-        "b1": dz1.sum(axis=0),
-    }
-
-
-@mistake(
-    "backward",
+backward.mistake(
     "the sigmoid is applied again before its gradient; h1 and h2 in the cache "
     "already are sigmoid outputs: use sigmoid_grad(h1), not sigmoid_grad(sigmoid(h1))",
+    {"_, f_grad =": "f, f_grad =", "f_grad(h2)": "f_grad(f(h2))", "f_grad(h1)": "f_grad(f(h1))"},
 )
-def backward_sigmoid_twice(dscores, cache, params, nonlinearity, reg):
-    sigmoid = nonlinearity == "sigmoid"
-    f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
-    f_grad = (lambda h: h * (1 - h)) if sigmoid else (lambda h: (h > 0).astype(h.dtype))
-    X, h1, h2 = cache
-    dz2 = dscores @ params["W3"].T * f_grad(f(h2))
-    dz1 = dz2 @ params["W2"].T * f_grad(f(h1))
-    return {
-        "W3": h2.T @ dscores + reg * params["W3"],
-        "b3": dscores.sum(axis=0),
-        "W2": h1.T @ dz2 + reg * params["W2"],
-        "b2": dz2.sum(axis=0),
-        "W1": X.T @ dz1 + reg * params["W1"],
-        "b1": dz1.sum(axis=0),
-    }
-
-
-@mistake(
-    "backward",
+backward.mistake(
     "the activation gradient is missing: multiply dh2 by f'(h2) and dh1 by "
     "f'(h1) before going through the weights",
+    {"    dh2 *= f_grad(h2)\n": "", "    dh1 *= f_grad(h1)\n": ""},
 )
-def backward_without_activation_gradient(dscores, cache, params, nonlinearity, reg):
-    X, h1, h2 = cache
-    dz2 = dscores @ params["W3"].T
-    dz1 = dz2 @ params["W2"].T
-    return {
-        "W3": h2.T @ dscores + reg * params["W3"],
-        "b3": dscores.sum(axis=0),
-        "W2": h1.T @ dz2 + reg * params["W2"],
-        "b2": dz2.sum(axis=0),
-        "W1": X.T @ dz1 + reg * params["W1"],
-        "b1": dz1.sum(axis=0),
-    }
-
-
-@mistake(
-    "backward",
+backward.mistake(
     "the bias gradients are averaged over the examples; dscores already "
     "carries the 1/N of the mean loss, so sum over the examples (axis=0)",
+    {total: total.replace("sum", "mean") for total in BIAS_SUMS},
 )
-def backward_mean_bias(dscores, cache, params, nonlinearity, reg):
-    sigmoid = nonlinearity == "sigmoid"
-    f_grad = (lambda h: h * (1 - h)) if sigmoid else (lambda h: (h > 0).astype(h.dtype))
-    X, h1, h2 = cache
-    dz2 = dscores @ params["W3"].T * f_grad(h2)
-    dz1 = dz2 @ params["W2"].T * f_grad(h1)
-    return {
-        "W3": h2.T @ dscores + reg * params["W3"],
-        "b3": dscores.mean(axis=0),
-        "W2": h1.T @ dz2 + reg * params["W2"],
-        "b2": dz2.mean(axis=0),
-        "W1": X.T @ dz1 + reg * params["W1"],
-        "b1": dz1.mean(axis=0),
-    }
-
-
-@mistake(
-    "backward",
-    "the L2 gradient has a stray factor: the gradient of 0.5 * reg * sum(W**2) is reg * W",
+backward.mistake(
+    "the L2 gradient has a stray factor: the gradient of 0.5 * reg * sum(W**2) is reg * W", WEIGHT_DECAY
 )
-def backward_regularisation_doubled(dscores, cache, params, nonlinearity, reg):
-    sigmoid = nonlinearity == "sigmoid"
-    f_grad = (lambda h: h * (1 - h)) if sigmoid else (lambda h: (h > 0).astype(h.dtype))
-    X, h1, h2 = cache
-    dz2 = dscores @ params["W3"].T * f_grad(h2)
-    dz1 = dz2 @ params["W2"].T * f_grad(h1)
-    return {
-        "W3": h2.T @ dscores + 2 * reg * params["W3"],
-        "b3": dscores.sum(axis=0),
-        "W2": h1.T @ dz2 + 2 * reg * params["W2"],
-        "b2": dz2.sum(axis=0),
-        "W1": X.T @ dz1 + 2 * reg * params["W1"],
-        "b1": dz1.sum(axis=0),
-    }
 
 
 # ---------------------------------------------------------------- sgd_step
 
 
-def updated_params_problem(got, expected, args, call):
-    return output_problem(got[0], expected[0], "the updated params")
-
-
-@exercise("sgd_step", ref.sgd_step, mutates=(0,))
-def sgd_step_cases(rng):
+@exercise(ref.sgd_step, mutates=(0,))
+def sgd_step(rng):
     for _ in range(3):
         N, D, H1, H2, K = random_sizes(rng)
         params = random_params(rng, D, H1, H2, K)
         grads = random_params(rng, D, H1, H2, K)
         step_size = float(rng.uniform(0.01, 1.0))
         label = f"step_size={step_size:.3g}"
-        yield Case((params, grads, step_size), label, verify=updated_params_problem)
+        yield Case(
+            (params, grads, step_size),
+            label,
+            verify=updated_then_returned(ref.sgd_step, "the updated params"),
+        )
 
 
-@mistake("sgd_step", "the step goes up the gradient; gradient descent subtracts: p -= step_size * dp")
-def sgd_step_ascent(params, grads, step_size):
-    for name in params:
-        params[name] += step_size * grads[name]
-
-
-@mistake("sgd_step", "the gradient is not multiplied by step_size")
-def sgd_step_without_step_size(params, grads, step_size):
-    for name in params:
-        params[name] -= grads[name]
-
-
-@mistake(
-    "sgd_step",
+sgd_step.mistake(
+    "the step goes up the gradient; gradient descent subtracts: p -= step_size * dp",
+    {"params[name] -= step_size": "params[name] += step_size"},
+)
+sgd_step.mistake(
+    "the gradient is not multiplied by step_size",
+    {"params[name] -= step_size * grad": "params[name] -= grad"},
+)
+sgd_step.mistake(
     "params is unchanged: the new values were given to a local name; update the "
     "dict's arrays in place, params[name] -= step_size * grads[name]",
+    {"params[name] -= step_size * grad": "p = params[name]\n        p = p - step_size * grad"},
 )
-def sgd_step_local(params, grads, step_size):
-    for name in params:
-        p = params[name]
-        p = p - step_size * grads[name]  # noqa: F841 (the mistake: the result is dropped)
 
 
 # ---------------------------------------------------------------- train
@@ -394,9 +223,8 @@ def sgd_step_local(params, grads, step_size):
 HISTORY_KEYS = ("loss", "W1", "W2", "W3")
 
 
-def history_of(outcome):
+def history_of(history):
     """The history a train() call returned, as arrays, or a problem (a str)."""
-    history = outcome.value
     if not isinstance(history, dict):
         return f"train should return the history, a dict, but it returned {type(history).__name__}"
     if set(history) != set(HISTORY_KEYS):
@@ -407,20 +235,13 @@ def history_of(outcome):
         return "every entry of the history should be a list of numbers, one per iteration"
 
 
-def train_problem(got, expected, args, call):
-    """Compare the trained parameters, then the history that train returned."""
-    problem = output_problem(got[0], expected[0], "the trained params")
-    if problem:
-        return problem
-    outcome = call(*args)
-    if outcome.error is not None:  # the first call succeeded, so this is unlikely
-        return f"a second call raised {type(outcome.error).__name__}: {outcome.error}"
-    history = history_of(outcome)
+def history_problem(returned, wanted, args):
+    """Why the history that train returned is wrong (naming a known mistake), or None."""
+    history = history_of(returned)
     if isinstance(history, str):
         return history
-    want = {key: np.array(values) for key, values in ref.train(*deepcopy(args)).items()}
     for key in HISTORY_KEYS:
-        problem = output_problem(history[key], want[key], f"history['{key}']")
+        problem = output_problem(history[key], np.array(wanted[key]), f"history['{key}']")
         if problem:
             known = next(
                 (
@@ -436,8 +257,8 @@ def train_problem(got, expected, args, call):
     return None
 
 
-@exercise("train", ref.train, mutates=(2,))
-def train_cases(rng):
+@exercise(ref.train, mutates=(2,))
+def train(rng):
     for nonlinearity in NONLINEARITIES:
         N, D, H1, H2, K = random_sizes(rng)
         params = random_params(rng, D, H1, H2, K, scale=0.5)
@@ -450,166 +271,49 @@ def train_cases(rng):
             f"step_size={step_size:.3g}, reg={reg:.3g}"
         )
         args = (X, y, params, nonlinearity, iterations, step_size, reg)
-        yield Case(args, label, verify=train_problem)
+        yield Case(
+            args, label, verify=updated_then_returned(ref.train, "the trained params", history_problem)
+        )
 
 
-def train_loss_without_penalty(X, y, params, nonlinearity, iterations, step_size=0.1, reg=1e-3):
-    history = {key: [] for key in HISTORY_KEYS}
-    for _ in range(iterations):
-        scores, cache = ref.forward(X, params, nonlinearity)
-        loss, dscores = ref02.softmax_loss(scores, y)
-        grads = ref.backward(dscores, cache, params, nonlinearity, reg)
-        ref.sgd_step(params, grads, step_size)
-        history["loss"].append(loss)
-        for W in ("W1", "W2", "W3"):
-            history[W].append(ref.gradient_magnitude(grads[W]))
-    return history
-
-
-def train_magnitude_of_weights(X, y, params, nonlinearity, iterations, step_size=0.1, reg=1e-3):
-    history = {key: [] for key in HISTORY_KEYS}
-    for _ in range(iterations):
-        scores, cache = ref.forward(X, params, nonlinearity)
-        loss, dscores = ref02.softmax_loss(scores, y)
-        for W in ("W1", "W2", "W3"):
-            loss += ref02.l2_penalty(params[W], reg)[0]
-            history[W].append(ref.gradient_magnitude(params[W]))
-        grads = ref.backward(dscores, cache, params, nonlinearity, reg)
-        ref.sgd_step(params, grads, step_size)
-        history["loss"].append(loss)
-    return history
-
-
+PENALTY = '        for W in ("W1", "W2", "W3"):\n            loss += l2_penalty(params[W], reg)[0]\n'
+MAGNITUDES = (
+    '        for W in ("W1", "W2", "W3"):\n            history[W].append(gradient_magnitude(grads[W]))\n'
+)
 # Mistakes in the history leave the parameters right, so check() cannot tell them apart by the
 # parameters it compares; train_problem looks for them in the history itself.
 HISTORY_MISTAKES = [
-    (
-        "history['loss'] must hold the data loss PLUS the L2 penalties of W1, W2 and W3",
-        train_loss_without_penalty,
-    ),
-    (
-        "the history holds the magnitude of the weights; it should hold gradient_magnitude of the "
-        "weight GRADIENTS grads['W1'], grads['W2'], grads['W3']",
-        train_magnitude_of_weights,
-    ),
+    (description, edited(ref.train, replacements, description))
+    for description, replacements in (
+        ("history['loss'] must hold the data loss PLUS the L2 penalties of W1, W2 and W3", {PENALTY: ""}),
+        (
+            "the history holds the magnitude of the weights; it should hold gradient_magnitude of the "
+            "weight GRADIENTS grads['W1'], grads['W2'], grads['W3']",
+            {
+                PENALTY: PENALTY + "            history[W].append(gradient_magnitude(params[W]))\n",
+                MAGNITUDES: "",
+            },
+        ),
+    )
 ]
-
-
-@mistake("train", "step_size and reg are fixed at the seed's 0.1 and 1e-3; use the arguments")
-def train_fixed_hyperparameters(X, y, params, nonlinearity, iterations, step_size=0.1, reg=1e-3):
-    sigmoid = nonlinearity == "sigmoid"
-    f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
-    f_grad = (lambda h: h * (1 - h)) if sigmoid else (lambda h: (h > 0).astype(h.dtype))
-    N = len(y)
-    history = {"loss": [], "W1": [], "W2": [], "W3": []}
-    step_size, reg = 0.1, 1e-3  # the mistake: the arguments are overwritten
-    for _ in range(iterations):
-        h1 = f(X @ params["W1"] + params["b1"])
-        h2 = f(h1 @ params["W2"] + params["b2"])
-        scores = h2 @ params["W3"] + params["b3"]
-        probs = np.exp(scores - scores.max(axis=1, keepdims=True))
-        probs /= probs.sum(axis=1, keepdims=True)
-        loss = -np.mean(np.log(probs[np.arange(N), y]))
-        loss += 0.5 * reg * sum(np.sum(params[W] ** 2) for W in ("W1", "W2", "W3"))
-        dscores = probs.copy()
-        dscores[np.arange(N), y] -= 1
-        dscores /= N
-        dz2 = dscores @ params["W3"].T * f_grad(h2)
-        dz1 = dz2 @ params["W2"].T * f_grad(h1)
-        grads = {
-            "W3": h2.T @ dscores + reg * params["W3"],
-            "b3": dscores.sum(axis=0),
-            "W2": h1.T @ dz2 + reg * params["W2"],
-            "b2": dz2.sum(axis=0),
-            "W1": X.T @ dz1 + reg * params["W1"],
-            "b1": dz1.sum(axis=0),
-        }
-        for name in params:
-            params[name] -= step_size * grads[name]
-        history["loss"].append(float(loss))
-        for W in ("W1", "W2", "W3"):
-            history[W].append(float(np.abs(grads[W]).sum() / sum(grads[W].shape)))
-    return history
-
-
-@mistake(
-    "train",
+train.mistake(
+    "step_size and reg are fixed at the seed's 0.1 and 1e-3; use the arguments",
+    {"    for _ in range(iterations):": "    step_size, reg = 0.1, 1e-3\n    for _ in range(iterations):"},
+)
+train.mistake(
     "the forward pass runs once, before the loop; every iteration needs a new "
     "forward pass with the updated parameters",
+    {
+        "    for _ in range(iterations):\n        scores, cache = forward(X, params, nonlinearity)\n": (
+            "    scores, cache = forward(X, params, nonlinearity)\n    for _ in range(iterations):\n"
+        )
+    },
 )
-def train_stale_forward(X, y, params, nonlinearity, iterations, step_size=0.1, reg=1e-3):
-    sigmoid = nonlinearity == "sigmoid"
-    f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
-    f_grad = (lambda h: h * (1 - h)) if sigmoid else (lambda h: (h > 0).astype(h.dtype))
-    N = len(y)
-    history = {"loss": [], "W1": [], "W2": [], "W3": []}
-    h1 = f(X @ params["W1"] + params["b1"])
-    h2 = f(h1 @ params["W2"] + params["b2"])
-    scores = h2 @ params["W3"] + params["b3"]
-    for _ in range(iterations):
-        probs = np.exp(scores - scores.max(axis=1, keepdims=True))
-        probs /= probs.sum(axis=1, keepdims=True)
-        loss = -np.mean(np.log(probs[np.arange(N), y]))
-        loss += 0.5 * reg * sum(np.sum(params[W] ** 2) for W in ("W1", "W2", "W3"))
-        dscores = probs.copy()
-        dscores[np.arange(N), y] -= 1
-        dscores /= N
-        dz2 = dscores @ params["W3"].T * f_grad(h2)
-        dz1 = dz2 @ params["W2"].T * f_grad(h1)
-        grads = {
-            "W3": h2.T @ dscores + reg * params["W3"],
-            "b3": dscores.sum(axis=0),
-            "W2": h1.T @ dz2 + reg * params["W2"],
-            "b2": dz2.sum(axis=0),
-            "W1": X.T @ dz1 + reg * params["W1"],
-            "b1": dz1.sum(axis=0),
-        }
-        for name in params:
-            params[name] -= step_size * grads[name]
-        history["loss"].append(float(loss))
-        for W in ("W1", "W2", "W3"):
-            history[W].append(float(np.abs(grads[W]).sum() / sum(grads[W].shape)))
-    return history
-
-
-@mistake(
-    "train",
+train.mistake(
     "the parameters are stepped with the gradient of the data loss only; pass reg "
     "to backward so that the step includes the gradient of the L2 penalty",
+    {"nonlinearity, reg)": "nonlinearity, 0.0)"},
 )
-def train_without_regularisation(X, y, params, nonlinearity, iterations, step_size=0.1, reg=1e-3):
-    sigmoid = nonlinearity == "sigmoid"
-    f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
-    f_grad = (lambda h: h * (1 - h)) if sigmoid else (lambda h: (h > 0).astype(h.dtype))
-    N = len(y)
-    history = {"loss": [], "W1": [], "W2": [], "W3": []}
-    for _ in range(iterations):
-        h1 = f(X @ params["W1"] + params["b1"])
-        h2 = f(h1 @ params["W2"] + params["b2"])
-        scores = h2 @ params["W3"] + params["b3"]
-        probs = np.exp(scores - scores.max(axis=1, keepdims=True))
-        probs /= probs.sum(axis=1, keepdims=True)
-        loss = -np.mean(np.log(probs[np.arange(N), y]))
-        loss += 0.5 * reg * sum(np.sum(params[W] ** 2) for W in ("W1", "W2", "W3"))
-        dscores = probs.copy()
-        dscores[np.arange(N), y] -= 1
-        dscores /= N
-        dz2 = dscores @ params["W3"].T * f_grad(h2)
-        dz1 = dz2 @ params["W2"].T * f_grad(h1)
-        grads = {
-            "W3": h2.T @ dscores + 0.0 * params["W3"],
-            "b3": dscores.sum(axis=0),
-            "W2": h1.T @ dz2 + 0.0 * params["W2"],
-            "b2": dz2.sum(axis=0),
-            "W1": X.T @ dz1 + 0.0 * params["W1"],
-            "b1": dz1.sum(axis=0),
-        }
-        for name in params:
-            params[name] -= step_size * grads[name]
-        history["loss"].append(float(loss))
-        for W in ("W1", "W2", "W3"):
-            history[W].append(float(np.abs(grads[W]).sum() / sum(grads[W].shape)))
-    return history
 
 
 # ---------------------------------------------------------------- predict
@@ -626,8 +330,8 @@ def predict_problem(got, expected, args, call):
     return output_problem(got.astype(np.int64), expected.astype(np.int64), "the output")
 
 
-@exercise("predict", ref.predict)
-def predict_cases(rng):
+@exercise(ref.predict)
+def predict(rng):
     for nonlinearity in NONLINEARITIES:
         N, D, H1, H2, K = random_sizes(rng)
         N += 10
@@ -637,21 +341,11 @@ def predict_cases(rng):
         yield Case((X, params, nonlinearity), label, verify=predict_problem)
 
 
-@mistake(
-    "predict",
+predict.mistake(
     "the argmax is taken over the wrong axis: each example's class is the argmax "
     "of its ROW of scores (axis=1)",
+    {"axis=1": "axis=0"},
 )
-def predict_wrong_axis(X, params, nonlinearity):
-    sigmoid = nonlinearity == "sigmoid"
-    f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
-    h2 = f(f(X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"])
-    return np.argmax(h2 @ params["W3"] + params["b3"], axis=0)
-
-
-@mistake("predict", "this is the largest score; the prediction is its INDEX, np.argmax")
-def predict_max(X, params, nonlinearity):
-    sigmoid = nonlinearity == "sigmoid"
-    f = (lambda z: 0.5 * (1 + np.tanh(0.5 * z))) if sigmoid else (lambda z: np.maximum(0, z))
-    h2 = f(f(X @ params["W1"] + params["b1"]) @ params["W2"] + params["b2"])
-    return np.max(h2 @ params["W3"] + params["b3"], axis=1)
+predict.mistake(
+    "this is the largest score; the prediction is its INDEX, np.argmax", {"np.argmax(": "np.max("}
+)

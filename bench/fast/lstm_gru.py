@@ -17,21 +17,7 @@ from solutions.spiral_activations import sigmoid
 
 
 def lstm_forward(x, a0, parameters):
-    """Forward pass of an LSTM over a whole sequence; the initial cell state is zero.
-
-    The results and caches are those of calling lstm_cell_forward at every time step.
-
-    Inputs:
-    - x: input sequence, shape (n_x, m, T_x).
-    - a0: initial hidden state, shape (n_a, m).
-    - parameters: dictionary of weights, as in lstm_cell_forward.
-
-    Returns:
-    - a: hidden states of every time step, shape (n_a, m, T_x), dtype of x.
-    - y: predicted class probabilities of every time step, shape (n_y, m, T_x).
-    - c: cell states of every time step, shape (n_a, m, T_x).
-    - caches: tuple (list of the T_x caches of lstm_cell_forward, x) for lstm_backward.
-    """
+    """lstm_forward of solutions/lstm_gru.py (same arguments, results and caches), arranged for speed."""
     # A loop calling lstm_cell_forward at every step is correct. This one is faster: only the work
     # that needs the previous step stays inside the loop:
     # - the four gate matrices are stacked into one, so one product computes all the gates;
@@ -69,22 +55,7 @@ def lstm_forward(x, a0, parameters):
 
 
 def lstm_backward(da, caches):
-    """Backpropagation through time for an LSTM.
-
-    The gradients are those of the whole sequence: of every step, through every path.
-
-    Inputs:
-    - da: gradient of the loss with respect to every hidden state, coming from the outputs,
-      shape (n_a, m, T_x).
-    - caches: tuple (list of T_x cell caches, x) from lstm_forward.
-
-    Returns:
-    - gradients: dictionary with
-      - dx: gradient with respect to the inputs x, shape (n_x, m, T_x).
-      - da0: gradient with respect to the initial hidden state a0, shape (n_a, m).
-      - dWf, dWi, dWc, dWo: gradients with respect to the gate weights, shape (n_a, n_a + n_x).
-      - dbf, dbi, dbc, dbo: gradients with respect to the gate biases, shape (n_a, 1).
-    """
+    """lstm_backward of solutions/lstm_gru.py (same arguments, results and caches), arranged for speed."""
     # The hidden state a_t receives da[:, :, t] from the outputs plus da_prev from step t+1; the
     # cell state c_t receives only dc_prev from step t+1 (it flows back through the forget gate).
     # The gradients are those of calling lstm_cell_backward at every step and summing, but only
@@ -128,20 +99,7 @@ def lstm_backward(da, caches):
 
 
 def gru_forward(x, a0, parameters):
-    """Forward pass of a GRU over a whole sequence.
-
-    The results and caches are those of calling gru_cell_forward at every time step.
-
-    Inputs:
-    - x: input sequence, shape (n_x, m, T_x).
-    - a0: initial hidden state, shape (n_a, m).
-    - parameters: dictionary of weights, as in gru_cell_forward.
-
-    Returns:
-    - a: hidden states of every time step, shape (n_a, m, T_x), dtype of x.
-    - y_pred: predicted class probabilities of every time step, shape (n_y, m, T_x).
-    - caches: tuple (list of the T_x caches of gru_cell_forward, x) for gru_backward.
-    """
+    """gru_forward of solutions/lstm_gru.py (same arguments, results and caches), arranged for speed."""
     # The results and caches are those of calling gru_cell_forward at every time step, but only
     # the work that needs the previous step stays inside the loop. The weights are stacked as in
     # PyTorch (rows [r; z; n]) into W_x, acting on xt, and W_a, acting on a_prev; the products
@@ -175,22 +133,7 @@ def gru_forward(x, a0, parameters):
 
 
 def gru_backward(da, caches):
-    """Backpropagation through time for a GRU.
-
-    The gradients are those of the whole sequence: of every step, through every path.
-
-    Inputs:
-    - da: gradient of the loss with respect to every hidden state, coming from the outputs,
-      shape (n_a, m, T_x).
-    - caches: tuple (list of T_x cell caches, x) from gru_forward.
-
-    Returns:
-    - gradients: dictionary with
-      - dx: gradient with respect to the inputs x, shape (n_x, m, T_x).
-      - da0: gradient with respect to the initial hidden state a0, shape (n_a, m).
-      - dWr, dbr, dWz, dbz, dWnx, dbnx, dWna, dbna: gradients with respect to the parameters of
-        the same name (without the d), each of the shape of that parameter.
-    """
+    """gru_backward of solutions/lstm_gru.py (same arguments, results and caches), arranged for speed."""
     # The hidden state a_t receives da[:, :, t] from the outputs plus da_prev from step t+1. The
     # gradients are those of calling gru_cell_backward at every step and summing, but only the
     # recurrence stays inside the loop: at each step, the gradients at the pre-activations and
