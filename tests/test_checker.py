@@ -3,13 +3,15 @@ and the ways of cheating that a checker in the student's kernel can see are refu
 
 import copy
 import inspect
+import re
 
 import numpy as np
 import pytest
-from conftest import as_student_code
+from conftest import as_student_code, notebook_names
 
 from autograder import CheckFailed, check
 from autograder.engine import EXERCISES, MISTAKES, MistakeError, case_problem, load_exercises
+from autograder.exercises import char_lm, three_layer_net
 from autograder.kernel.calls import isolated
 
 load_exercises()
@@ -142,3 +144,24 @@ def test_feedback_is_reproducible():
             check("relu", as_student_code(relu, copy=copy))
         messages.append(str(failure.value))
     assert messages[0] == messages[1]
+
+
+SIDE_MISTAKES = [("train", description, wrong) for description, wrong in three_layer_net.HISTORY_MISTAKES] + [
+    ("build_vocabulary", description, wrong) for description, wrong in char_lm.VOCABULARY_MISTAKES
+]
+
+
+@pytest.mark.parametrize("name, description, wrong", SIDE_MISTAKES, ids=[d[:40] for _, d, _ in SIDE_MISTAKES])
+def test_mistakes_that_a_check_of_its_own_names_are_named(name, description, wrong):
+    """Mistakes in what the generic comparison does not see (train's history, the vocabulary)."""
+    student = as_student_code(wrong, name, **notebook_names(wrong, EXERCISES[name]))
+    with pytest.raises(CheckFailed, match=f"This looks like a known mistake: {re.escape(description)}"):
+        check(name, student)
+
+
+def test_class_indices_must_be_integers():
+    def predict(X, params, nonlinearity):
+        return np.zeros(len(X))
+
+    with pytest.raises(CheckFailed, match="dtype float64; it should hold integer class indices"):
+        check("predict", as_student_code(predict))

@@ -69,11 +69,11 @@ class Exercise:
         text (which must occur exactly once) replaced. Without, it decorates the wrong function.
         """
         if replacements is None:
-            return lambda wrong: self.mistake_function(description, wrong)
-        self.mistake_function(description, edited(self.reference, replacements, f"{self.name}: {description}"))
+            return lambda wrong: self.add_mistake(description, wrong)
+        self.add_mistake(description, edited(self.reference, replacements, f"{self.name}: {description}"))
         return None
 
-    def mistake_function(self, description, wrong):
+    def add_mistake(self, description, wrong):
         MISTAKES.setdefault(self.name, []).append((description, wrong))
         return wrong
 
@@ -121,6 +121,8 @@ def exercise(reference, **options):
     """
 
     def register(cases):
+        if cases.__name__ in EXERCISES:
+            raise ValueError(f"two exercises are named {cases.__name__}")
         EXERCISES[cases.__name__] = Exercise(cases.__name__, reference, cases, **options)
         return EXERCISES[cases.__name__]
 

@@ -4,7 +4,12 @@ import numpy as np
 
 from autograder.engine import Case, exercise, output_problem
 from autograder.engine.registry import edited
-from autograder.exercises.shared import parts_problem, updated_then_returned, value_and_cache
+from autograder.exercises.shared import (
+    integer_array_problem,
+    parts_problem,
+    updated_then_returned,
+    value_and_cache,
+)
 from solutions import char_lm as ref
 
 LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ .,!?\n"))
@@ -338,12 +343,9 @@ evaluate.mistake(
 
 
 def sample_problem(got, expected, args, call):
-    if type(got) is not np.ndarray:
-        return f"sample should return a numpy array of indices, but it returned a {type(got).__name__}"
-    if got.shape != expected.shape:
-        return f"the output has shape {got.shape}, expected {expected.shape}: one index per character"
-    if got.dtype.kind not in "iu":
-        return f"the output has dtype {got.dtype}; it should hold integer indices"
+    problem = integer_array_problem(got, expected, "one index per character", "indices")
+    if problem:
+        return problem
     wrong = np.flatnonzero(got != expected)
     if not len(wrong):
         return None

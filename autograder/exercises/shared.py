@@ -3,6 +3,8 @@ comparison of outputs cannot judge. This module registers no exercise."""
 
 from copy import deepcopy
 
+import numpy as np
+
 from autograder.engine import output_problem
 
 
@@ -14,6 +16,17 @@ def same_seed_problem(got, args, call, what):
             f"two calls with the same seed gave different {what}: draw the random numbers from "
             "rng = np.random.default_rng(seed)"
         )
+    return None
+
+
+def integer_array_problem(got, expected, each, kind):
+    """Why `got` is not an array of integers (of any integer dtype) shaped like `expected`, or None."""
+    if type(got) is not np.ndarray:
+        return f"the output should be a numpy array, but it is a {type(got).__name__}"
+    if got.shape != expected.shape:
+        return f"the output has shape {got.shape}, expected {expected.shape}: {each}"
+    if got.dtype.kind not in "iu":
+        return f"the output has dtype {got.dtype}; it should hold integer {kind}"
     return None
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from autograder.engine import Case, exercise, output_problem
 from autograder.engine.registry import edited
-from autograder.exercises.shared import same_seed_problem, updated_then_returned
+from autograder.exercises.shared import integer_array_problem, same_seed_problem, updated_then_returned
 from solutions import three_layer_net as ref
 
 NONLINEARITIES = ("sigmoid", "relu")
@@ -321,13 +321,8 @@ train.mistake(
 
 def predict_problem(got, expected, args, call):
     """Any integer dtype will do (argmax gives int64; the labels y are uint8)."""
-    if type(got) is not np.ndarray:
-        return f"the output should be a numpy array, but it is a {type(got).__name__}"
-    if got.shape != expected.shape:
-        return f"the output has shape {got.shape}, expected {expected.shape}: one class per example"
-    if got.dtype.kind not in "iu":
-        return f"the output has dtype {got.dtype}; it should hold integer class indices"
-    return output_problem(got.astype(np.int64), expected.astype(np.int64), "the output")
+    problem = integer_array_problem(got, expected, "one class per example", "class indices")
+    return problem or output_problem(got.astype(np.int64), expected.astype(np.int64), "the output")
 
 
 @exercise(ref.predict)
