@@ -2,9 +2,14 @@
 
 import numpy as np
 
-from autograder.engine import Case, exercise, output_problem
+from autograder.engine import Case, exercise
 from autograder.exercises.char_lm import ASCENT, OUTPUT_LAYER_MISTAKES, UNCLIPPED, random_model
-from autograder.exercises.shared import same_seed_problem, updated_then_returned, value_and_cache
+from autograder.exercises.shared import (
+    returned_problem,
+    same_seed_problem,
+    updated_then_returned,
+    value_and_cache,
+)
 from solutions import binary_adder as ref
 
 
@@ -144,10 +149,6 @@ for description, replacements in OUTPUT_LAYER_MISTAKES.items():
 # ---------------------------------------------------------------- adder_train_step
 
 
-def loss_problem(returned, wanted, args):
-    return output_problem(returned, wanted, "the returned loss")
-
-
 @exercise(ref.adder_train_step, mutates=(2,))
 def adder_train_step(rng):
     for max_norm in (0.05, 100.0, 0.3):
@@ -160,7 +161,9 @@ def adder_train_step(rng):
         yield Case(
             args,
             label,
-            verify=updated_then_returned(ref.adder_train_step, "the updated parameters", loss_problem),
+            verify=updated_then_returned(
+                ref.adder_train_step, "the updated parameters", returned_problem("the returned loss")
+            ),
         )
 
 

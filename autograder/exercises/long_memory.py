@@ -1,15 +1,13 @@
 """Hidden tests and known mistakes of assignment 10: long memory, the RNN against the LSTM and the GRU."""
 
-from copy import deepcopy
-
 import numpy as np
 
-from autograder.engine import Case, exercise, mistake, output_problem
+from autograder.engine import Case, exercise
+from autograder.exercises.shared import returned_problem, same_seed_problem, updated_then_returned
 from solutions import long_memory as ref
 from solutions import lstm_gru as ref06
 from solutions import rnn_backward as ref05
 from solutions import rnn_forward as ref04
-from solutions import sequence_classifier as ref09
 
 # The three cells as the notebook describes them; in a case they are arguments, so the
 # student's code calls the references through them.
@@ -72,62 +70,33 @@ def memory_data_problem(got, expected, args, call):
         return f"the symbols should be drawn uniformly; their frequencies are {np.round(counts, 3).tolist()}"
     if T > 1 and np.mean(symbols[:, 1:] == symbols[:, :1]) > 1 / n_symbols + 0.1:
         return "the symbols after the first should be drawn independently of it"
-    again = call(*args)
-    if again.error is None and output_problem(again.value, got, "a second call", 0.0, 0.0):
-        return "two calls with the same seed gave different data: draw from np.random.default_rng(seed)"
-    return None
+    return same_seed_problem(got, args, call, "data")
 
 
-@exercise("make_memory_data", ref.make_memory_data)
-def make_memory_data_cases(rng):
+@exercise(ref.make_memory_data)
+def make_memory_data(rng):
     for m, T, n_symbols in ((400, 10, 4), (300, 20, 3), (500, 2, 6)):
         seed = int(rng.integers(1000))
         yield Case((m, T, seed, n_symbols), f"m={m}, T={T}, seed={seed}, n_symbols={n_symbols}",
                    verify=memory_data_problem)  # fmt: skip
 
 
-@mistake(
-    "make_memory_data",
+make_memory_data.mistake(
     "the label is the symbol of the LAST step; the task is to name the FIRST symbol",
+    {"return x, symbols[:, 0]": "return x, symbols[:, -1]"},
 )
-def make_memory_data_last_label(m, T, seed, n_symbols=4):
-    rng = np.random.default_rng(seed)
-    symbols = rng.integers(0, n_symbols, size=(m, T))
-    x = np.zeros((n_symbols + 1, m, T))
-    x[symbols, np.arange(m)[:, None], np.arange(T)] = 1.0
-    x[n_symbols, :, 0] = 1.0
-    return x, symbols[:, -1]
-
-
-@mistake(
-    "make_memory_data",
+make_memory_data.mistake(
     "the marker is 1 at every step; it is 1 at the first step only, so that the network can tell "
     "the first symbol from the others",
+    {"x[n_symbols, :, 0] = 1.0": "x[n_symbols] = 1.0"},
 )
-def make_memory_data_marker_everywhere(m, T, seed, n_symbols=4):
-    rng = np.random.default_rng(seed)
-    symbols = rng.integers(0, n_symbols, size=(m, T))
-    x = np.zeros((n_symbols + 1, m, T))
-    x[symbols, np.arange(m)[:, None], np.arange(T)] = 1.0
-    x[n_symbols] = 1.0
-    return x, symbols[:, 0]
 
 
 # ---------------------------------------------------------------- train_memory
 
 
-def train_memory_problem(got, expected, args, call):
-    problem = output_problem(got[0], expected[0], "the trained parameters")
-    if problem:
-        return problem
-    outcome = call(*args)
-    if outcome.error is not None:
-        return f"a second call raised {type(outcome.error).__name__}: {outcome.error}"
-    return output_problem(outcome.value, ref.train_memory(*deepcopy(args)), "the returned losses")
-
-
-@exercise("train_memory", ref.train_memory, mutates=(1,))
-def train_memory_cases(rng):
+@exercise(ref.train_memory, mutates=(1,))
+def train_memory(rng):
     for name in CELLS:
         parameters, _, _, _ = random_problem(rng, name)
         T, first = int(rng.integers(2, 6)), int(rng.integers(100))
@@ -135,135 +104,77 @@ def train_memory_cases(rng):
         steps = list(range(first, first + 3))
         label = f"the {name}, T={T}, steps={steps}, batch_size={batch_size}, rate={learning_rate:.3g}"
         args = (CELLS[name], parameters, T, steps, batch_size, learning_rate)
-        yield Case(args, label, verify=train_memory_problem)
+        yield Case(
+            args,
+            label,
+            verify=updated_then_returned(
+                ref.train_memory, "the trained parameters", returned_problem("the returned losses")
+            ),
+        )
 
 
-@mistake(
-    "train_memory",
+train_memory.mistake(
     "the gradient W^T dscores enters the cell at every step; the read-out reads only the last "
     "hidden state, so da is zero at every step but the last",
+    {
+        "da = np.zeros_like(a)\n        da[:, :, -1] = parameters[W].T @ dscores": (
+            "da = np.repeat((parameters[W].T @ dscores)[:, :, None], T, axis=2)"
+        )
+    },
 )
-def train_memory_every_step(cell, parameters, T, steps, batch_size=32, learning_rate=0.02):
-    W = cell["readout"]
-    n_a = parameters[W].shape[1]
-    state = ref09.init_adam(parameters)
-    losses = []
-    for step in steps:
-        x, labels = ref.make_memory_data(batch_size, T, seed=step)
-        a, *_, caches = cell["forward"](x, np.zeros((n_a, batch_size)), parameters)
-        probs = ref04.softmax(parameters[W] @ a[:, :, -1] + parameters["by"])
-        loss, dscores = ref09.classifier_loss(probs, labels)
-        da = np.repeat((parameters[W].T @ dscores)[:, :, None], T, axis=2)
-        gradients = cell["backward"](da, caches)
-        gradients["d" + W] = dscores @ a[:, :, -1].T
-        gradients["dby"] = dscores.sum(axis=1, keepdims=True)
-        ref09.adam_step(parameters, gradients, state, learning_rate)
-        losses.append(loss)
-    return losses
-
-
-@mistake(
-    "train_memory",
+train_memory.mistake(
     "Adam's state is made anew at every step, so every step is a first step; make it once, "
     "with init_adam(parameters), before the loop",
+    {
+        "    state = init_adam(parameters)\n    losses = []\n    for step in steps:\n": (
+            "    losses = []\n    for step in steps:\n        state = init_adam(parameters)\n"
+        )
+    },
 )
-def train_memory_adam_reset(cell, parameters, T, steps, batch_size=32, learning_rate=0.02):
-    W = cell["readout"]
-    n_a = parameters[W].shape[1]
-    losses = []
-    for step in steps:
-        state = ref09.init_adam(parameters)
-        x, labels = ref.make_memory_data(batch_size, T, seed=step)
-        a, *_, caches = cell["forward"](x, np.zeros((n_a, batch_size)), parameters)
-        probs = ref04.softmax(parameters[W] @ a[:, :, -1] + parameters["by"])
-        loss, dscores = ref09.classifier_loss(probs, labels)
-        da = np.zeros_like(a)
-        da[:, :, -1] = parameters[W].T @ dscores
-        gradients = cell["backward"](da, caches)
-        gradients["d" + W] = dscores @ a[:, :, -1].T
-        gradients["dby"] = dscores.sum(axis=1, keepdims=True)
-        ref09.adam_step(parameters, gradients, state, learning_rate)
-        losses.append(loss)
-    return losses
-
-
-@mistake(
-    "train_memory",
+train_memory.mistake(
     "every step trains on the same batch; the batch of a step is make_memory_data(batch_size, T, seed=step)",
+    {"seed=step)": "seed=0)"},
 )
-def train_memory_one_batch(cell, parameters, T, steps, batch_size=32, learning_rate=0.02):
-    W = cell["readout"]
-    n_a = parameters[W].shape[1]
-    state = ref09.init_adam(parameters)
-    losses = []
-    x, labels = ref.make_memory_data(batch_size, T, seed=0)
-    for _ in steps:
-        a, *_, caches = cell["forward"](x, np.zeros((n_a, batch_size)), parameters)
-        probs = ref04.softmax(parameters[W] @ a[:, :, -1] + parameters["by"])
-        loss, dscores = ref09.classifier_loss(probs, labels)
-        da = np.zeros_like(a)
-        da[:, :, -1] = parameters[W].T @ dscores
-        gradients = cell["backward"](da, caches)
-        gradients["d" + W] = dscores @ a[:, :, -1].T
-        gradients["dby"] = dscores.sum(axis=1, keepdims=True)
-        ref09.adam_step(parameters, gradients, state, learning_rate)
-        losses.append(loss)
-    return losses
 
 
 # ---------------------------------------------------------------- memory_accuracy
 
 
-@exercise("memory_accuracy", ref.memory_accuracy)
-def memory_accuracy_cases(rng):
+@exercise(ref.memory_accuracy)
+def memory_accuracy(rng):
     for name in CELLS:
         parameters, x, labels, label = random_problem(rng, name)
         yield Case((CELLS[name], parameters, x, labels), label)
 
 
-@mistake(
-    "memory_accuracy",
+memory_accuracy.mistake(
     "the answer is read from the hidden state of the FIRST step; it is read after the last step, "
     "from a[:, :, -1]",
+    {"a[:, :, -1] + ": "a[:, :, 0] + "},
 )
-def memory_accuracy_first_step(cell, parameters, x, labels):
-    W = cell["readout"]
-    a, *_ = cell["forward"](x, np.zeros((parameters[W].shape[1], x.shape[1])), parameters)
-    return float(np.mean((parameters[W] @ a[:, :, 0] + parameters["by"]).argmax(axis=0) == labels))
 
 
 # ---------------------------------------------------------------- input_gradient_norms
 
 
-@exercise("input_gradient_norms", ref.input_gradient_norms)
-def input_gradient_norms_cases(rng):
+@exercise(ref.input_gradient_norms)
+def input_gradient_norms(rng):
     for name in CELLS:
         parameters, x, labels, label = random_problem(rng, name)
         yield Case((CELLS[name], parameters, x, labels), label)
 
 
-@mistake(
-    "input_gradient_norms",
+input_gradient_norms.mistake(
     "the gradient W^T onehot(labels) enters the cell at every step; the score is read only from "
     "the last hidden state",
+    {
+        "da = np.zeros_like(a)\n    da[:, :, -1] = parameters[W].T @ one_hot": (
+            "da = np.repeat((parameters[W].T @ one_hot)[:, :, None], x.shape[2], axis=2)"
+        )
+    },
 )
-def input_gradient_norms_every_step(cell, parameters, x, labels):
-    W = cell["readout"]
-    a, *_, caches = cell["forward"](x, np.zeros((parameters[W].shape[1], x.shape[1])), parameters)
-    one_hot = np.zeros((parameters[W].shape[0], x.shape[1]))
-    one_hot[labels, np.arange(x.shape[1])] = 1.0
-    da = np.repeat((parameters[W].T @ one_hot)[:, :, None], x.shape[2], axis=2)
-    return np.sqrt(np.sum(cell["backward"](da, caches)["dx"] ** 2, axis=(0, 1)))
-
-
-@mistake(
-    "input_gradient_norms",
+input_gradient_norms.mistake(
     "the gradient that enters is W^T times the one-hot codes of the labels (the score of the "
     "right answer), not W^T times a vector of ones (the sum of all the scores)",
+    {"parameters[W].T @ one_hot": "parameters[W].T @ np.ones_like(one_hot)"},
 )
-def input_gradient_norms_all_scores(cell, parameters, x, labels):
-    W = cell["readout"]
-    a, *_, caches = cell["forward"](x, np.zeros((parameters[W].shape[1], x.shape[1])), parameters)
-    da = np.zeros_like(a)
-    da[:, :, -1] = parameters[W].T @ np.ones((parameters[W].shape[0], x.shape[1]))
-    return np.sqrt(np.sum(cell["backward"](da, caches)["dx"] ** 2, axis=(0, 1)))

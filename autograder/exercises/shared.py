@@ -68,3 +68,8 @@ def updated_then_returned(reference, updated, returned=None):
         return returned(outcome.value, reference(*deepcopy(args)), args)
 
     return problem
+
+
+def returned_problem(what):
+    """A returned(value, wanted, args) for updated_then_returned: compare the value, named `what`."""
+    return lambda value, wanted, args: output_problem(value, wanted, what)
