@@ -81,10 +81,23 @@ def student_versions(name):
     return found
 
 
-CASES = [(name, label, function) for name in sorted(EXERCISES) for label, function in student_versions(name)]
+# Notebook 10's functions take a cell, a dict of course functions, and call make_memory_data(..., seed=);
+# through the judge a correct answer fails today (a callable argument counts as changed in place;
+# JudgeCallable takes no keyword arguments), a bug of kernel/wire.py and sandbox/judge.py to fix.
+JUDGE_BUG = pytest.mark.xfail(
+    strict=True, reason="the judge: dicts of functions as arguments, keyword arguments"
+)
+JUDGE_BUG_EXERCISES = {"train_memory", "memory_accuracy", "input_gradient_norms"}
+CASES = [
+    pytest.param(
+        name, label, function, marks=[JUDGE_BUG] if name in JUDGE_BUG_EXERCISES else [], id=f"{name}:{label}"
+    )
+    for name in sorted(EXERCISES)
+    for label, function in student_versions(name)
+]
 
 
-@pytest.mark.parametrize("name, label, function", CASES, ids=[f"{n}:{lbl}" for n, lbl, _ in CASES])
+@pytest.mark.parametrize("name, label, function", CASES)
 def test_the_judge_agrees_with_check_in_the_kernel(judge, name, label, function):
     here = verdict_here(name, function)
     (passed, message), recorded = verdict_judged(judge, name, function)
