@@ -81,13 +81,12 @@ def student_versions(name):
     return found
 
 
-# Notebook 10's functions take a cell, a dict of course functions, and call make_memory_data(..., seed=);
-# through the judge a correct answer fails today (a callable argument counts as changed in place;
-# JudgeCallable takes no keyword arguments), a bug of kernel/wire.py and sandbox/judge.py to fix.
+# Notebook 10's train_memory calls make_memory_data(..., seed=step): through the judge a correct
+# answer fails today, as JudgeCallable (kernel/wire.py) takes no keyword arguments.
 JUDGE_BUG = pytest.mark.xfail(
-    strict=True, reason="the judge: dicts of functions as arguments, keyword arguments"
+    strict=True, reason="the judge: a course function called with keyword arguments"
 )
-JUDGE_BUG_EXERCISES = {"train_memory", "memory_accuracy", "input_gradient_norms"}
+JUDGE_BUG_EXERCISES = {"train_memory"}
 CASES = [
     pytest.param(
         name, label, function, marks=[JUDGE_BUG] if name in JUDGE_BUG_EXERCISES else [], id=f"{name}:{label}"
