@@ -140,11 +140,16 @@ train_memory.mistake(
 # ---------------------------------------------------------------- memory_accuracy
 
 
-@exercise(ref.memory_accuracy)
-def memory_accuracy(rng):
+def cell_cases(rng):
+    """A case per cell: the cell, its parameters, a batch of the memory task and its labels."""
     for name in CELLS:
         parameters, x, labels, label = random_problem(rng, name)
         yield Case((CELLS[name], parameters, x, labels), label)
+
+
+@exercise(ref.memory_accuracy)
+def memory_accuracy(rng):
+    return cell_cases(rng)
 
 
 memory_accuracy.mistake(
@@ -159,9 +164,7 @@ memory_accuracy.mistake(
 
 @exercise(ref.input_gradient_norms)
 def input_gradient_norms(rng):
-    for name in CELLS:
-        parameters, x, labels, label = random_problem(rng, name)
-        yield Case((CELLS[name], parameters, x, labels), label)
+    return cell_cases(rng)
 
 
 input_gradient_norms.mistake(
