@@ -63,16 +63,20 @@ print("make_spiral: visible tests passed")
 # Hidden tests check make_spiral on random sizes and seeds when the notebook is graded.
 
 # %% [markdown]
-# Each colour is one class. No straight line separates them: the linear classifier of notebook 02
-# gets only about half of the points right. (This cell plots the data your `make_spiral` made
-# above, so it needs exercise 1.)
+# Each class has its own colour and marker (the colours are Okabe and Ito's, which colour-blind
+# readers can tell apart; these given helpers draw the spirals in all of Part I):
 
 # %%
-x1, x2 = X[:, 0], X[:, 1]
-fig, ax = plt.subplots(figsize=(5, 5))
-ax.scatter(x1, x2, c=y, s=20, cmap=plt.cm.Spectral, edgecolors="k", linewidths=0.3)
-ax.set(title="Spiral data: N=100 points per class, K=3 classes", xlabel="$x_1$", ylabel="$x_2$")
-ax.set_aspect("equal")
+from solutions.plots import class_style, plot_spiral
+
+# %% [markdown]
+# No straight line separates the three arms: notebook 02 shows that a linear classifier gets
+# only about half of the points right. (This cell plots the data your `make_spiral` made above,
+# so it needs exercise 1.)
+
+# %%
+fig, ax = plt.subplots(figsize=(5.5, 5.5))
+plot_spiral(ax, X, y, "Spiral data: N=100 points per class, K=3 classes")
 plt.show()
 
 # %% [markdown]
@@ -190,6 +194,12 @@ for ax in (left, right):
     ax.axhline(0, color="grey", lw=0.5)
     ax.legend()
 plt.show()
+flat = np.abs(x[curves["sigmoid"][1] < 0.01]).min()  # where the sigmoid's derivative drops below 0.01
+print(f"largest derivatives: sigmoid {curves['sigmoid'][1].max():.2f}, tanh {curves['tanh'][1].max():.2f}; "
+      f"the sigmoid's is below 0.01 once |x| > {flat:.1f}")  # fmt: skip
+assert (f"{curves['sigmoid'][1].max():.2f}", f"{curves['tanh'][1].max():.0f}", f"{flat:.1f}") == ("0.25", "1", "4.6"), (
+    "the text below quotes these numbers, computed with the course's functions: check sigmoid, sigmoid_grad and tanh_grad"
+)
 
 # %% [markdown]
 # What the plot shows:
@@ -206,3 +216,21 @@ plt.show()
 #   is negative for every example gets no gradient at all and stops learning ("dead ReLU").
 #
 # Next, in notebook 02: a linear softmax classifier on the spiral, and why it fails.
+
+# %% [markdown]
+# ## Further reading
+#
+# - Stanford's CS231n notes: "Neural Networks Part 1", on activation functions and their
+#   saturation, dead ReLUs included, <https://cs231n.github.io/neural-networks-1/>; and
+#   "Putting it together: Minimal Neural Network Case Study", where the spiral data set comes
+#   from, <https://cs231n.github.io/neural-networks-case-study/>.
+# - Y. LeCun, L. Bottou, G. Orr and K.-R. Müller (1998), "Efficient BackProp", in *Neural
+#   Networks: Tricks of the Trade*: why a zero-centred activation such as tanh trains better
+#   than the sigmoid.
+# - X. Glorot, A. Bordes and Y. Bengio (2011), "Deep sparse rectifier neural networks",
+#   AISTATS: ReLU, and why its gradient does not vanish.
+# - I. Goodfellow, Y. Bengio and A. Courville (2016), *Deep Learning*, MIT Press, section 6.3
+#   (hidden units), <https://www.deeplearningbook.org>.
+# - M. Okabe and K. Ito (2008), "Color Universal Design: how to make figures and presentations
+#   that are friendly to colorblind people", <https://jfly.uni-koeln.de/color/>: the palette of
+#   the spiral plots.

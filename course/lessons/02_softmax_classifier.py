@@ -36,6 +36,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 # %% [markdown]
+# One check at the end of section 4 builds on three exercises at once. It runs only once their
+# own visible tests have passed, so that a mistake is reported by the tests of the function that
+# makes it. These two given helpers keep track:
+
+# %%
+from solutions.visible_tests import passed, needs
+
+# %% [markdown]
 # ## 0. Carried over from notebook 01: the spiral data
 #
 # Section 5 trains a classifier on the spiral data. Paste your `make_spiral` from notebook 01
@@ -88,7 +96,7 @@ with np.errstate(over="raise", invalid="raise", divide="raise"):  # overflow is 
     big = softmax(np.array([[1000.0, 1001.0, 1002.0]]))
 assert np.allclose(big, probs[0]), "adding 1000 to every score of a row should not change its softmax"
 assert np.allclose(softmax(np.array([[5.0, 5.0]])), [[0.5, 0.5]]), "a single row (N=1) should work"
-print("softmax: visible tests passed")
+passed("softmax")
 
 # %% hidden_tests="softmax" points=2
 # Hidden tests check softmax on random scores, on scores near +-1000 and on a single row.
@@ -105,20 +113,31 @@ print("softmax: visible tests passed")
 # It is 0 when every correct class gets probability 1, and grows without bound as a correct
 # class's probability goes to 0. With $K$ classes and all scores equal, $L = \log K$.
 #
-# **The gradient.** Write $-\log p_{i,y_i} = -s_{i,y_i} + \log \sum_j e^{s_{ij}}$ and
-# differentiate with respect to $s_{ik}$: the first term gives $-1$ when $k = y_i$, the second
-# gives $p_{ik}$. With the one-hot labels $\mathbb{1}[k = y_i]$ and the $\frac{1}{N}$ of the mean:
-#
-# $$ \frac{\partial L}{\partial s_{ik}} = \frac{1}{N}\left(p_{ik} - \mathbb{1}[k = y_i]\right). $$
-#
-# So the gradient pushes the correct class's score up and every other score down, each in
-# proportion to how much probability it holds. We call this $(N, K)$ array `dscores`.
+# **The gradient.** Training needs $\partial L / \partial s_{ik}$ for every score, an $(N, K)$
+# array that we call `dscores`. Derive it before you read on. Hint: write the loss of one
+# example with the scores only, $-\log p_{i,y_i} = -s_{i,y_i} + \log \sum_j e^{s_{ij}}$, and
+# differentiate each of the two terms with respect to $s_{ik}$; treat $k = y_i$ and
+# $k \neq y_i$ separately, then write both cases as one formula.
 #
 # **Exercise 2.** Write `softmax_loss`. It returns the loss (a float) and `dscores`. You may
 # call your `softmax`. The probability of the correct class of every example, in one step, is
 # `probs[np.arange(N), y]`. (If you work with log-probabilities directly,
 # $\log p_{ik} = s_{ik} - m_i - \log \sum_j e^{s_{ij} - m_i}$, no probability that rounds to 0
 # ever reaches `np.log`.)
+#
+# <details>
+# <summary><b>Check your derivation</b> (open it once you have tried)</summary>
+#
+# The first term, $-s_{i,y_i}$, gives $-1$ when $k = y_i$ and 0 otherwise. The second gives
+# $e^{s_{ik}} / \sum_j e^{s_{ij}} = p_{ik}$. Only example $i$'s loss depends on $s_{ik}$, and
+# the mean divides it by $N$. With the one-hot labels $\mathbb{1}[k = y_i]$:
+#
+# $$ \frac{\partial L}{\partial s_{ik}} = \frac{1}{N}\left(p_{ik} - \mathbb{1}[k = y_i]\right). $$
+#
+# So the gradient pushes the correct class's score up and every other score down, each in
+# proportion to how much probability it holds; each row of `dscores` sums to 0.
+#
+# </details>
 
 # %% exercise="softmax_loss"
 from solutions.softmax_classifier import softmax_loss
@@ -140,7 +159,7 @@ print("loss", loss)
 assert np.isclose(loss, 1.4185398), "expected a loss of 1.4185 for these scores"
 loss, _ = softmax_loss(scores + 1000.0, np.array([0, 2]))
 assert np.isclose(loss, 1.4185398), "adding 1000 to every score should not change the loss"
-print("softmax_loss: visible tests passed")
+passed("softmax_loss")
 
 # %% hidden_tests="softmax_loss" points=2
 # Hidden tests check the loss and dscores on random scores and labels, near 1000 and with N=1.
@@ -170,7 +189,7 @@ print("penalty", penalty, " dW", dW.tolist())
 assert np.isclose(penalty, 0.7), "expected 0.5 * 0.1 * (1 + 4 + 0 + 9) = 0.7"
 assert np.allclose(dW, [[0.1, -0.2], [0.0, 0.3]]), "expected dW = reg * W"
 assert W[0, 1] == -2.0, "l2_penalty must not change W"
-print("l2_penalty: visible tests passed")
+passed("l2_penalty")
 
 # %% hidden_tests="l2_penalty" points=1
 # Hidden tests check the penalty and its gradient on random weights and strengths.
@@ -186,7 +205,7 @@ print("l2_penalty: visible tests passed")
 #
 # where $e_i$ is 1 at entry $i$ and 0 elsewhere, has an error proportional to $h^2$; the
 # one-sided difference $\frac{f(x + h e_i) - f(x)}{h}$ has an error proportional to $h$, which
-# with $h = 10^{-5}$ is typically thousands of times larger.
+# for a small $h$ such as $10^{-5}$ is far larger.
 #
 # **Exercise 4.** Write `eval_numerical_gradient(f, x, h)`. `f` takes an array shaped like `x`
 # and returns a number. Nudge one entry of `x` at a time (the loop
@@ -217,7 +236,7 @@ assert np.array_equal(x, [[1.0, -2.0, 0.5], [3.0, 0.0, -1.0]]), (
 assert np.isclose(eval_numerical_gradient(lambda v: np.sum(v**3), np.array([1.0]), h=0.1)[0], 3.01), (
     "the centered difference of x**3 at x=1 with h=0.1 is (1.1**3 - 0.9**3) / 0.2 = 3.01"
 )
-print("eval_numerical_gradient: visible tests passed")
+passed("eval_numerical_gradient")
 
 # %% hidden_tests="eval_numerical_gradient" points=2
 # Hidden tests check the numerical gradient of random smooth functions, and that x is restored.
@@ -231,7 +250,7 @@ assert np.isclose(rel_error(np.array([1.0, 2.0]), np.array([1.0, 2.2])), 0.2 / 4
     "expected the largest |a - b| / (|a| + |b|), here 0.2 / 4.2"
 )
 assert rel_error(np.zeros(3), np.zeros(3)) == 0.0, "two zero arrays have relative error 0"
-print("rel_error: visible tests passed")
+passed("rel_error")
 
 # %% hidden_tests="rel_error" points=1
 # Hidden tests check rel_error on random arrays, including entries where both are zero.
@@ -241,22 +260,24 @@ print("rel_error: visible tests passed")
 #
 # Now the tools check each other: the analytic `dscores` of `softmax_loss` against the numerical
 # gradient of its loss, and the gradient of `l2_penalty` likewise. (In float64; both relative
-# errors should be tiny.)
+# errors should be tiny.) The check runs once the visible tests of all four functions it uses
+# have passed.
 
 # %%
-rng = np.random.default_rng(0)
-scores = rng.standard_normal((5, 4))
-labels = rng.integers(0, 4, size=5)
-_, dscores = softmax_loss(scores, labels)
-numerical = eval_numerical_gradient(lambda s: softmax_loss(s, labels)[0], scores)
-print(f"softmax_loss: relative error of dscores {rel_error(dscores, numerical):.2e}")
-assert rel_error(dscores, numerical) < 1e-7, "dscores does not match the numerical gradient"
+if needs("softmax_loss", "l2_penalty", "eval_numerical_gradient", "rel_error"):
+    rng = np.random.default_rng(0)
+    scores = rng.standard_normal((5, 4))
+    labels = rng.integers(0, 4, size=5)
+    _, dscores = softmax_loss(scores, labels)
+    numerical = eval_numerical_gradient(lambda s: softmax_loss(s, labels)[0], scores)
+    print(f"softmax_loss: relative error of dscores {rel_error(dscores, numerical):.2e}")
+    assert rel_error(dscores, numerical) < 1e-7, "dscores does not match the numerical gradient"
 
-W = rng.standard_normal((3, 4))
-_, dW = l2_penalty(W, 0.3)
-numerical = eval_numerical_gradient(lambda w: l2_penalty(w, 0.3)[0], W)
-print(f"l2_penalty:   relative error of dW      {rel_error(dW, numerical):.2e}")
-assert rel_error(dW, numerical) < 1e-7, "dW does not match the numerical gradient"
+    W = rng.standard_normal((3, 4))
+    _, dW = l2_penalty(W, 0.3)
+    numerical = eval_numerical_gradient(lambda w: l2_penalty(w, 0.3)[0], W)
+    print(f"l2_penalty:   relative error of dW      {rel_error(dW, numerical):.2e}")
+    assert rel_error(dW, numerical) < 1e-7, "dW does not match the numerical gradient"
 
 # %% [markdown]
 # ## 5. A linear classifier on the spiral
@@ -290,29 +311,28 @@ for iteration in range(201):
     W -= step_size * (X.T @ dscores + dW_penalty)
     b -= step_size * dscores.sum(axis=0)
 
+# %%
+final_loss = data_loss + penalty
+accuracy = np.mean(np.argmax(X @ W + b, axis=1) == y)
+print(f"after training: loss {final_loss:.3f}, training accuracy {accuracy:.0%}")
+if needs("softmax_loss", "l2_penalty"):
+    assert (f"{final_loss:.2f}", f"{accuracy:.0%}") == ("0.75", "53%"), (
+        "the text below quotes a final loss of about 0.75 and a training accuracy of 53%"
+    )
+
 # %% [markdown]
-# The loss stops falling at about 0.75, and only about half of the training points are
-# classified correctly (guessing gives a third). Training did not go wrong: this is the best a
-# linear classifier can do here. The plot shows why. Each class wins where its score
+# The loss stops falling at about 0.75, and only 53% of the training points are classified
+# correctly (guessing gives a third). Training did not go wrong: this is the best a linear
+# classifier can do here. The plot shows why. Each class wins where its score
 # $x \cdot W_{:,k} + b_k$ is the largest, and the set where one linear function beats the
 # others is an intersection of half-planes: a **convex** wedge. Three wedges cannot follow
-# three interleaved spiral arms.
+# three interleaved spiral arms. The plot uses these given helpers:
 
 # %%
-def plot_decision_regions(ax, predict, X, y, title):
-    """Colour the plane by the class `predict` gives each point; draw the data on top."""
-    grid = np.linspace(-1.1, 1.1, 300)
-    xx, yy = np.meshgrid(grid, grid)
-    classes = predict(np.column_stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
-    colours = dict(cmap=plt.cm.Spectral, vmin=0, vmax=y.max())  # the same colour for a class
-    ax.contourf(xx, yy, classes, levels=np.arange(-0.5, y.max() + 1), alpha=0.35, **colours)
-    ax.scatter(X[:, 0], X[:, 1], c=y, s=18, edgecolors="k", linewidths=0.3, **colours)
-    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", xlim=(-1.1, 1.1), ylim=(-1.1, 1.1))
-    ax.set_aspect("equal")
+from solutions.plots import class_style, plot_spiral, plot_decision_regions
 
-
+# %%
 fig, ax = plt.subplots(figsize=(5.5, 5.5))
-accuracy = np.mean(np.argmax(X @ W + b, axis=1) == y)
 plot_decision_regions(
     ax, lambda points: np.argmax(points @ W + b, axis=1), X, y,
     f"Linear softmax classifier: training accuracy {accuracy:.2f}",
@@ -325,3 +345,15 @@ plt.show()
 # the activations of notebook 01 computes such features, and learns them. Notebook 03 stacks two
 # hidden layers, trains them with the loss and gradients you wrote here, and compares the
 # sigmoid with ReLU.
+
+# %% [markdown]
+# ## Further reading
+#
+# - Stanford's CS231n notes: "Linear classification" (the softmax classifier and its
+#   cross-entropy loss), <https://cs231n.github.io/linear-classify/>; "Putting it together:
+#   Minimal Neural Network Case Study", the spiral and the linear classifier of this notebook,
+#   <https://cs231n.github.io/neural-networks-case-study/>; "Neural Networks Part 3", gradient
+#   checks with the relative error, <https://cs231n.github.io/neural-networks-3/>.
+# - I. Goodfellow, Y. Bengio and A. Courville (2016), *Deep Learning*, MIT Press, section 4.1
+#   (overflow, underflow and the stable softmax) and section 6.2.2 (softmax output units and
+#   the cross-entropy), <https://www.deeplearningbook.org>.
