@@ -114,6 +114,8 @@ def path_name(names, path):
             continue
         if text is None:  # a position of the returned tuple: its own name
             names = names.item(step)
+            if names.name is None and names.items:
+                continue  # an unnamed tuple inside it (what a function that changes arguments returned)
             text = last = names.name or f"the output[{step}]"
             continue
         names = names.element if names.element is not None else names.item(step)

@@ -89,7 +89,7 @@ def multiple(got, expected, rtol, atol):
     if not np.any(got):
         return "is all zeros" if np.abs(expected).max() > atol else None
     big = np.abs(expected) > 100 * atol
-    if not big.any():
+    if big.sum() < 2:  # one number is a multiple of any other
         return None
     c = float(np.median(got[big] / expected[big]))
     if np.isfinite(c) and abs(c - 1) > 1e-6 and abs(c) > 1e-12 and close(got, c * expected, rtol, atol):
@@ -190,6 +190,8 @@ def held_value(name, got, inputs, outputs, rtol, atol):
     named_inputs = [(f"the input {other}", value) for other, value in inputs]
     for other, value in [*named_inputs, *outputs]:
         if other != name and is_numeric_array(value) and np.any(value) and close(got, value, rtol, atol):
+            if other == f"the input {name}":  # an argument the function is meant to change
+                return f"your {name} is unchanged: it still holds its values from before the call"
             return f"your {name} holds the values of {other}"
     return None
 

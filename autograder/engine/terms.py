@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from autograder.engine.compare import matches, part
-from autograder.engine.names import term_name
+from autograder.engine.names import path_name, term_name
 from autograder.kernel.calls import run
 
 # Other inputs that a value must still depend on with the named input off: an array that depends
@@ -78,8 +78,8 @@ def terms(args, names):
     whole, steps = [], []
     for pattern, paths in grouped.items():
         label = labels[pattern]
-        if list(labels.values()).count(label) > 1:
-            label = f"{label} (argument {pattern[0] + 1})"
+        if list(labels.values()).count(label) > 1:  # b1 of params and b1 of grads: params['b1']
+            label = path_name(names, paths[0])
         whole.append(Term(label, tuple(paths)))
         first = part(args, paths[0])
         if isinstance(first, np.ndarray) and first.ndim == 3 and first.shape[2] > 1 and len(paths) == 1:
@@ -219,7 +219,8 @@ def leaves_unchanged(exercise, probe, expected):
     """True when the probe makes a function meant to change its arguments leave them as they
     were (a step size of 0): then any answer that changes nothing is right."""
     unchanged = tuple(probe[i] for i in exercise.mutates)
-    return bool(exercise.mutates) and matches(expected, unchanged, exercise.rtol, exercise.atol)
+    changed = expected[: len(unchanged)] if exercise.mutates else ()  # then what it returned
+    return bool(exercise.mutates) and matches(changed, unchanged, exercise.rtol, exercise.atol)
 
 
 def still_depends(exercise, probe, switchable, term, paths, expected, result):

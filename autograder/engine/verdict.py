@@ -9,12 +9,13 @@ off). A hint is only ever about what failed: a mutated argument or a warning is 
 and a known mistake is named for them only when it makes the same mutation or the same warning.
 """
 
+import functools
 import zlib
 
 import numpy as np
 
 from autograder.engine.compare import matches, mutation_problem, output_problems, part
-from autograder.engine.names import Names, argument_names, path_name, returned_names
+from autograder.engine.names import Names, argument_names, docstring_items, path_name, returned_names
 from autograder.engine.registry import MISTAKES
 from autograder.engine.relations import relation
 from autograder.engine.terms import mending_terms, simple_inputs_line, terms
@@ -26,10 +27,17 @@ RELATIONS = 3  # sentences about what wrong values are, at most
 
 
 def result(exercise, outcome):
-    """What a call produced: its return value, or the arguments it is meant to change."""
+    """What a call produced: its return value; for a function meant to change arguments, those
+    arguments after the call, then what it returned (when its docstring says it returns anything)."""
     if exercise.mutates:
-        return tuple(outcome.args_after[i] for i in exercise.mutates)
+        changed = tuple(outcome.args_after[i] for i in exercise.mutates)
+        return (*changed, outcome.value) if returns_something(exercise.reference) else changed
     return outcome.value
+
+
+@functools.cache
+def returns_something(reference):
+    return bool(docstring_items(reference, "Returns"))
 
 
 def same(exercise, got, expected):
@@ -50,11 +58,15 @@ def listed(names):
 
 
 def value_names(exercise, function, case, expected):
-    """The Names of what a call produces: the docstring's return values, or the changed arguments."""
-    if exercise.mutates:
-        names = parameter_names(function, len(case.args))
-        return Names(None, tuple(Names(names[i]) for i in exercise.mutates))
-    return returned_names(exercise.reference, exercise.uses, expected)
+    """The Names of what a call produces (result): the changed arguments by their names, and
+    the return values by the docstring's names."""
+    if not exercise.mutates:
+        return returned_names(exercise.reference, exercise.uses, expected)
+    names = parameter_names(function, len(case.args))
+    changed = tuple(Names(names[i]) for i in exercise.mutates)
+    if len(expected) == len(changed):
+        return Names(None, changed)
+    return Names(None, (*changed, returned_names(exercise.reference, exercise.uses, expected[-1])))
 
 
 def known_mistakes(exercise, case, explains):
