@@ -5,9 +5,11 @@ grades exactly what is missing, to the grades of a clean run."""
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -59,12 +61,24 @@ def scores(course):
         }
 
 
-def private_folders(tmp_path):
-    """TMPDIR and JUPYTER_RUNTIME_DIR of a run: where its temporary files would be left."""
-    folders = {"TMPDIR": tmp_path / "tmp", "JUPYTER_RUNTIME_DIR": tmp_path / "runtime"}
-    for folder in folders.values():
-        folder.mkdir()
-    return {name: str(folder) for name, folder in folders.items()}
+@contextlib.contextmanager
+def short_folders():
+    """TMPDIR and JUPYTER_RUNTIME_DIR of a run, where its temporary files would be left; short, as
+    the judge's Unix socket lies below TMPDIR and its path must stay under 108 bytes."""
+    top = Path(tempfile.mkdtemp(prefix="faults-", dir="/tmp"))
+    try:
+        folders = {"TMPDIR": top / "tmp", "JUPYTER_RUNTIME_DIR": top / "runtime"}
+        for folder in folders.values():
+            folder.mkdir()
+        yield {name: str(folder) for name, folder in folders.items()}
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+@pytest.fixture
+def env():
+    with short_folders() as folders:
+        yield folders
 
 
 def leftovers(env):
@@ -74,18 +88,17 @@ def leftovers(env):
 @pytest.fixture(scope="module")
 def clean(submissions, tmp_path_factory):
     """The grades of the class graded in one uninterrupted run."""
-    folder = tmp_path_factory.mktemp("clean")
-    course = make_course(folder / "course", [NAME])
-    env = private_folders(folder)
-    run_grade("grade", submissions, "--course", course, "--workers", 2, env=env)
-    assert not leftovers(env)
+    course = make_course(tmp_path_factory.mktemp("clean") / "course", [NAME])
+    with short_folders() as env:
+        run_grade("grade", submissions, "--course", course, "--workers", 2, env=env)
+        assert not leftovers(env)
     assert grades_csv(course) == {("alice", NAME): 8, ("bob", NAME): 0, ("carol", NAME): 8, ("dave", NAME): 6}
     return scores(course)
 
 
-def start(submissions, course, env):
-    """The grading command started as a shell starts a job: in a process group of its own."""
-    log = Path(env["TMPDIR"]).parent
+def start(submissions, course, env, log):
+    """The grading command started as a shell starts a job: in a process group of its own; its
+    output goes to log/stdout and log/stderr."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -173,60 +186,58 @@ def lingering(before, within=10):
 # ---------------------------------------------------------------- the faults
 
 
-def test_a_run_killed_with_kill_9_leaves_nothing_and_a_rerun_finishes_it(submissions, clean, tmp_path):
+def stopped_mid_run(submissions, tmp_path, env, stop):
+    """Grade the class and stop(process) once the run has recorded a notebook. Returns the course,
+    the process and the seconds it took to end."""
     course = make_course(tmp_path / "course", [NAME])
-    env = private_folders(tmp_path)
     with adopting_orphans():
         before = set(children())
-        process = start(submissions, course, env)
+        process = start(submissions, course, env, tmp_path)
         wait_until_recorded(course, process)
-        process.kill()
-        process.wait()
+        stopped = time.monotonic()
+        stop(process)
+        process.wait(timeout=60)
+        seconds = time.monotonic() - stopped
         left = lingering(before)
-    assert not left, f"processes of the killed run still alive 10 s later: {left}"
-    assert not leftovers(env), "the killed run left temporary files"
-    done = recorded(course)
-    assert 0 < len(done) < len(CLASS), f"not killed mid-run: {done}"
+    assert not left, f"processes of the stopped run still alive 10 s later: {left}"
+    assert not leftovers(env), "the stopped run left temporary files"
+    return course, process, seconds
 
-    again = run_grade("grade", submissions, "--course", course, "--workers", 2, env=env)  # not locked
+
+def resume(submissions, course, env, clean):
+    """Run again (the course is not locked): exactly what was not recorded is graded, to the
+    scores of a clean run."""
+    done = recorded(course)
+    assert 0 < len(done) < len(CLASS), f"not stopped mid-run: {done}"
+    again = run_grade("grade", submissions, "--course", course, "--workers", 2, env=env)
     assert f"Graded {len(CLASS) - len(done)} submission(s)" in again.stdout
     assert f"{len(done)} unchanged" in again.stdout
     assert scores(course) == clean
     assert not leftovers(env)
 
 
-def test_ctrl_c_stops_at_once_keeps_what_was_graded_and_says_how_to_resume(submissions, clean, tmp_path):
-    course = make_course(tmp_path / "course", [NAME])
-    env = private_folders(tmp_path)
-    with adopting_orphans():
-        before = set(children())
-        process = start(submissions, course, env)
-        wait_until_recorded(course, process)
-        pressed = time.monotonic()
-        os.killpg(process.pid, signal.SIGINT)  # what the terminal does on Ctrl-C
-        process.wait(timeout=60)
-        stopped = time.monotonic() - pressed
-        left = lingering(before)
+def test_a_run_killed_with_kill_9_leaves_nothing_and_a_rerun_finishes_it(submissions, clean, tmp_path, env):
+    course, _, _ = stopped_mid_run(submissions, tmp_path, env, subprocess.Popen.kill)
+    resume(submissions, course, env, clean)
+
+
+def test_ctrl_c_stops_at_once_keeps_what_was_graded_and_says_how_to_resume(submissions, clean, tmp_path, env):
+    def ctrl_c(process):
+        os.killpg(process.pid, signal.SIGINT)  # what the terminal does
+
+    course, process, seconds = stopped_mid_run(submissions, tmp_path, env, ctrl_c)
     message = (tmp_path / "stderr").read_text()
     assert process.returncode == 130, message
-    assert stopped < 10, f"the run took {stopped:.0f} s to stop"
+    assert seconds < 10, f"the run took {seconds:.0f} s to stop"
     assert "Interrupted." in message and "Run the same command again" in message
-    assert not left, f"processes of the interrupted run still alive 10 s later: {left}"
-    assert not leftovers(env), "the interrupted run left temporary files"
-    done = recorded(course)
-    assert 0 < len(done) < len(CLASS), f"not interrupted mid-run: {done}"
-    assert f"{len(done)} notebook(s) graded in this run are recorded" in message
-    assert {(student, grade) for student, grade in scores(course)} <= set(clean)
-
-    again = run_grade("grade", submissions, "--course", course, "--workers", 2, env=env)
-    assert f"Graded {len(CLASS) - len(done)} submission(s)" in again.stdout
-    assert scores(course) == clean
+    assert f"{len(recorded(course))} notebook(s) graded in this run are recorded" in message
+    assert all(clean[cell] == score for cell, score in scores(course).items())  # what was kept is right
+    resume(submissions, course, env, clean)
 
 
-def test_a_notebook_over_its_time_limit_is_stopped_and_reported(tmp_path):
+def test_a_notebook_over_its_time_limit_is_stopped_and_reported(tmp_path, env):
     course = make_course(tmp_path / "course", [NAME])
     folder = write_class(tmp_path / "in", {"erin": lambda: slow(notebook("source", NAME), 3600)})
-    env = private_folders(tmp_path)
     with adopting_orphans():
         before = set(children())
         result = run_grade(

@@ -86,10 +86,10 @@ def test_grades_of_an_lms_zip_go_back_with_its_ids(tmp_path):
     assert "Left out" in canvas.stderr and "Bob Jones_2002" in canvas.stderr  # no Canvas id in his name
     header, possible, jane = rows(course / "canvas-grades.csv")
     assert dict(zip(header, jane, strict=True)) | {"Points": possible[5]} == {
-        "Student": "smithjane",
+        "Student": "smithjane_1001",
         "ID": "1001",
         "SIS User ID": "",
-        "SIS Login ID": "smithjane",
+        "SIS Login ID": "smithjane_1001",
         "Section": "",
         name: "8",
         "Points": "8",

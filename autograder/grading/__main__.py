@@ -3,7 +3,7 @@
     python -m autograder.grading release
     python -m autograder.grading grade SUBMISSIONS [--course DIR] [--assignment NAME] [--workers N]
                                      [--timeout S] [--notebook-timeout S] [--memory MB] [--cpu S]
-                                     [--force] [--no-feedback]
+                                     [--force] [--no-feedback] [--skip-unknown-assignments]
 
 `release` builds the student release of every assignment (course.build). `grade` reads the
 submissions (nbgrader's submitted/<student>/<assignment>/ layout, a folder of notebooks, or a
@@ -55,6 +55,11 @@ def main(argv=None):
     grading.add_argument("--no-feedback", action="store_true", help="do not generate feedback pages")
     grading.add_argument("--csv", help="where to write the grades (default: <course>/grades.csv)")
     grading.add_argument("--quiet", action="store_true", help="no progress bar and no summary")
+    grading.add_argument(
+        "--skip-unknown-assignments",
+        action="store_true",
+        help="grade the rest when a folder names no assignment of the course (they are listed)",
+    )
     args = parser.parse_args(argv)
     if args.command == "release":
         from course import build
@@ -77,17 +82,14 @@ def main(argv=None):
             args.force,
             args.csv,
             args.quiet,
+            args.skip_unknown_assignments,
         )
     except (intake.IntakeError, GradingError) as error:
         print(f"Cannot grade: {error}", file=sys.stderr)
         return 2
     except Interrupted as stopped:
-        print(
-            f"\nInterrupted. {stopped.recorded} notebook(s) graded in this run are recorded in the "
-            f"gradebook; {stopped.left} are not graded yet.\n"
-            "Run the same command again to grade what is missing (and to write grades.csv).",
-            file=sys.stderr,
-        )
+        again = "Run the same command again to grade what is missing (and to write grades.csv)."
+        print(f"\nInterrupted. {stopped}.\n{again}", file=sys.stderr)
         return 130
     return 1 if summary.errors else 0
 

@@ -6,15 +6,25 @@ refuses a name.
 
 import re
 import shutil
+import sys
 import tempfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
-CANVAS = re.compile(r"^(?P<student>[A-Za-z0-9]+)(?:_LATE)?_(?P<user>\d+)_(?P<submission>\d+)_(?P<rest>.+)$")
-MOODLE = re.compile(r"^(?P<name>.+?)_(?P<participant>\d+)_assignsubmission_(?:file|onlinetext)_(?P<rest>.*)$")
+# Canvas (lib/content_zipper.rb): <sortable name, lower case, only word characters>[_LATE]_<user id>
+# _<attachment id>_<file name>; with anonymous grading "anon_<anonymous id>" stands for name and id.
+CANVAS = re.compile(
+    r"^(?:(?P<name>\w+?)_)??(?i:late_)?(?P<user>\d+|anon_[A-Za-z0-9-]+?)_(?P<attachment>\d+)_(?P<rest>.+)$"
+)
+# Moodle (mod/assign): <Full Name>_<participant id>_assignsubmission_file[_<file name>], or a folder
+# named <Full Name>_<participant id>_assignsubmission_file[_] holding the files.
+MOODLE = re.compile(
+    r"^(?P<name>.+?)_(?P<participant>\d+)_assignsubmission_(?:file|onlinetext)(?:_(?P<rest>.*))?$"
+)
 RESUBMISSION = re.compile(r"-\d+$")  # Canvas appends -1, -2 to a file submitted again
 ACCEPTED = """Accepted inputs (a folder, or a .zip holding one of these layouts):
 
@@ -26,17 +36,24 @@ A file name names the assignment when it contains the assignment's full name
 (01_spiral_and_activations) or its number as a separate token (01). What is left of the name
 is the student. These LMS conventions are recognised first:
 
-  Canvas         <login>[_LATE]_<user id>_<submission id>_<original name>[-<n>].ipynb
-                 the student is <login>
+  Canvas         <name>[_LATE]_<user id>_<file id>_<original name>[-<n>].ipynb
+                 the student is <name>_<user id> (anon_<id> when grading is anonymous)
   Moodle         <Full Name>_<participant id>_assignsubmission_file_<original name>.ipynb, or
-                 a folder <Full Name>_<participant id>_assignsubmission_file_/ holding the file;
-                 the student is full_name (lower case, underscores)
+                 a folder <Full Name>_<participant id>_assignsubmission_file[_]/ holding the file;
+                 the student is <full_name>_<participant id> (lower case, underscores)
   generic        <student>_<assignment>.ipynb, <assignment>_<student>.ipynb, or with - or .
                  as separator
 
 With --assignment, every notebook belongs to that assignment and the whole name (less the
 assignment's name or number) is the student. Names that fit none of these are refused with a
 message that lists them, before anything is graded.
+
+Student names may be in any script (accents, Chinese, ...). A name read from a file name or an
+LMS export is made safe (other characters become _); a folder name of the nbgrader layout is the
+student's id and is kept as it is, or refused when it could break a path, a glob or grades.csv:
+it must begin with a letter or a digit and hold only letters, digits, spaces and _ - . @ , ' +.
+In the nbgrader layout, a folder that names no assignment of the course is refused by name
+(--skip-unknown-assignments grades the rest).
 """
 
 
@@ -52,16 +69,58 @@ class Submission:
     origin: str  # where it came from, for messages
     timestamp: str | None = None
     problem: str = ""  # why it cannot be graded as submitted ("" when it can)
+    lms_id: str = ""  # the LMS's id of the student: Canvas user id (or anon_...), Moodle participant id
+
+
+MAX_NAME = 100  # characters of a student id
+FOLDER_PUNCTUATION = " _-.@,'+"  # besides letters and digits, in an nbgrader layout's student folder
+MADE_PUNCTUATION = "_-.@"  # in an id made from a file name or an LMS export
+
+
+def word_character(char):
+    """A letter (with its accents), or a digit, of any script."""
+    return unicodedata.category(char)[0] in "LMN"
 
 
 def student_id(text):
-    """A student id nbgrader accepts in paths and the exchange: letters, digits, . _ - @."""
-    text = re.sub(r"[^A-Za-z0-9._@-]+", "_", text.strip()).strip("._-")
-    return text
+    """A safe student id made from a name: letters and digits of any script and . _ - @ (any
+    other character becomes _), beginning and ending with a letter or a digit."""
+    text = unicodedata.normalize("NFC", text)
+    kept = "".join(c if word_character(c) or c in MADE_PUNCTUATION else " " for c in text)
+    return re.sub(r"\s+", "_", kept.strip()).strip(MADE_PUNCTUATION)[:MAX_NAME].strip(MADE_PUNCTUATION)
 
 
-def moodle_student(name):
-    return student_id(name.lower().replace(" ", "_"))
+def name_problem(name):
+    """Why a student id could break a path, a glob, grades.csv or nbgrader, or '' when it is safe."""
+    if not name:
+        return "it is empty"
+    if len(name) > MAX_NAME:
+        return f"it is longer than {MAX_NAME} characters"
+    bad = sorted({c for c in name if not word_character(c) and c not in FOLDER_PUNCTUATION})
+    if bad:
+        return "it holds " + " ".join(repr(c) for c in bad)
+    if not word_character(name[0]) or not word_character(name[-1]):
+        return "it does not begin and end with a letter or a digit"
+    return ""
+
+
+def moodle_student(match):
+    """<full_name>_<participant id>: the participant id keeps two students of one name apart."""
+    return student_id(f"{match['name'].lower()}_{match['participant']}")
+
+
+def canvas_student(match):
+    """<name>_<user id>, or anon_<id> when the export is anonymous."""
+    if match["user"].startswith("anon_") or not match["name"]:
+        return student_id(match["user"])
+    return student_id(f"{match['name']}_{match['user']}")
+
+
+def lms_id(name):
+    """The LMS's id of the student in a Canvas or Moodle file or folder name, or ''."""
+    name = unicodedata.normalize("NFC", name.removesuffix(".ipynb"))
+    canvas, moodle = CANVAS.match(name), MOODLE.match(name)
+    return canvas["user"] if canvas else moodle["participant"] if moodle else ""
 
 
 def find_assignment(stem, assignments):
@@ -81,13 +140,13 @@ def find_assignment(stem, assignments):
 
 def map_file(name, assignments, folder_student=None, assignment=None):
     """(student, assignment) of a notebook file name, or None when it cannot be told."""
-    stem = name.removesuffix(".ipynb")
+    stem = unicodedata.normalize("NFC", name.removesuffix(".ipynb"))
     student = folder_student
-    for pattern in (CANVAS, MOODLE):
+    for pattern, lms_student in ((CANVAS, canvas_student), (MOODLE, moodle_student)):
         match = pattern.match(stem)
         if match and student is None:
-            student = match["student"] if pattern is CANVAS else moodle_student(match["name"])
-            stem = RESUBMISSION.sub("", match["rest"]) or stem
+            student = lms_student(match)
+            stem = RESUBMISSION.sub("", match["rest"] or "") or stem
             break
     if assignment is not None:
         _, rest = find_assignment(stem, [assignment])
@@ -103,9 +162,10 @@ def map_file(name, assignments, folder_student=None, assignment=None):
 
 def read_timestamp(folder):
     path = folder / "timestamp.txt"
-    if not path.is_file():
+    if not path.is_file() or path.is_symlink():
         return None
-    text = path.read_text().strip()
+    with open(path, errors="replace") as file:
+        text = file.read(100).strip()
     try:
         from nbgrader.utils import parse_utc
 
@@ -135,6 +195,10 @@ def notebook_problem(path):
     return ""
 
 
+def visible(path):
+    return not path.name.startswith(".") and path.name != "__MACOSX"
+
+
 def nbgrader_layout(root, assignments):
     """True when root holds <student>/<assignment>/ folders."""
     return any(
@@ -146,15 +210,19 @@ def nbgrader_layout(root, assignments):
 
 
 def from_nbgrader(root, assignments, assignment):
-    found = []
-    for student in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for folder in sorted(p for p in student.iterdir() if p.is_dir() and p.name in assignments):
-            if assignment and folder.name != assignment:
+    """(submissions, the <student>/<folder> that name no assignment)."""
+    found, unknown = [], []
+    for student in sorted(p for p in root.iterdir() if p.is_dir() and visible(p)):
+        for folder in sorted(p for p in student.iterdir() if visible(p)):
+            if folder.is_dir() and folder.name not in assignments:
+                unknown.append(f"{student.name}/{folder.name}")
+            if not folder.is_dir() or folder.name not in assignments or assignment not in (None, folder.name):
                 continue
             notebooks = sorted(folder.glob("*.ipynb"))
             expected = folder / f"{folder.name}.ipynb"
             origin = str(folder)
-            submission = Submission(student.name, folder.name, None, origin, read_timestamp(folder))
+            name = unicodedata.normalize("NFC", student.name)
+            submission = Submission(name, folder.name, None, origin, read_timestamp(folder))
             if expected in notebooks:
                 submission.notebook = expected
             elif len(notebooks) == 1:
@@ -167,7 +235,7 @@ def from_nbgrader(root, assignments, assignment):
             else:
                 submission.problem = f"no notebook in the submission (expected {expected.name})"
             found.append(submission)
-    return found
+    return found, unknown
 
 
 def from_files(root, assignments, assignment):
@@ -175,23 +243,70 @@ def from_files(root, assignments, assignment):
     found, unmapped = [], []
     for path in sorted(root.rglob("*.ipynb")):
         relative = path.relative_to(root)
-        if any(part.startswith(".") or part == "__MACOSX" for part in relative.parts):
+        if not all(visible(Path(part)) for part in relative.parts):
             continue
         folder_student = None
         if len(relative.parts) > 1:
-            folder = relative.parts[0]
+            folder = unicodedata.normalize("NFC", relative.parts[0])
             match = MOODLE.match(folder)
-            folder_student = moodle_student(match["name"]) if match else student_id(folder)
+            folder_student = moodle_student(match) if match else student_id(folder)
         mapped = map_file(path.name, assignments, folder_student, assignment)
         if mapped is None:
             unmapped.append(str(relative))
             continue
-        found.append(Submission(mapped[0], mapped[1], path, str(relative)))
+        lms = lms_id(relative.parts[0]) if len(relative.parts) > 1 else lms_id(path.name)
+        found.append(Submission(mapped[0], mapped[1], path, str(relative), lms_id=lms))
     return found, unmapped
 
 
-def read_submissions(path, assignments, assignment=None, workdir=None):
-    """The Submissions under path (a folder or a .zip). Raises IntakeError for unmappable names."""
+# A class's export is a few hundred notebooks of a few hundred kB; a zip beyond these is refused
+# before anything is written (a zip bomb: a small file that unpacks to gigabytes).
+MAX_MEMBERS = 20_000
+MAX_UNPACKED = 2 * 1024**3  # bytes, all members together
+MAX_RATIO = 100  # unpacked size / zip size, once the unpacked size passes RATIO_FROM
+RATIO_FROM = 64 * 1024**2
+
+
+def zip_problem(path, archive):
+    """Why a zip must not be unpacked (its declared sizes, checked before anything is written), or ''."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        return f"it holds {len(members)} files, more than {MAX_MEMBERS}"
+    for member in members:
+        if member.file_size > MAX_NOTEBOOK:
+            size, most = member.file_size // 2**20, MAX_NOTEBOOK // 2**20
+            return f"{member.filename} unpacks to {size} MB, more than {most} MB"
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED:
+        return f"it unpacks to {unpacked // 2**20} MB, more than {MAX_UNPACKED // 2**20} MB"
+    ratio = unpacked / max(1, Path(path).stat().st_size)
+    if unpacked > RATIO_FROM and ratio > MAX_RATIO:
+        return f"it unpacks to {unpacked // 2**20} MB, {ratio:.0f} times its size (a zip bomb?)"
+    return ""
+
+
+def unpack(path, workdir):
+    """Unpack the zip at path into workdir, after checking its names and sizes."""
+    workdir = Path(workdir)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            problem = zip_problem(path, archive)
+            if problem:
+                raise IntakeError(f"{path} is refused, nothing was unpacked: {problem}")
+            for member in archive.infolist():
+                target = (workdir / member.filename).resolve()
+                if not target.is_relative_to(workdir.resolve()):
+                    raise IntakeError(f"{path} holds a file outside its folder: {member.filename}")
+            archive.extractall(workdir)  # zipfile stops each member at its declared size
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as error:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise IntakeError(f"{path} cannot be unpacked: {error}") from None
+    return workdir
+
+
+def read_submissions(path, assignments, assignment=None, workdir=None, skip_unknown=False):
+    """The Submissions under path (a folder or a .zip). Raises IntakeError for unmappable or
+    unsafe names, and for folders that name no assignment (unless skip_unknown)."""
     path = Path(path)
     if assignment is not None and assignment not in assignments:
         raise IntakeError(f"no assignment named {assignment}; known: {', '.join(assignments)}")
@@ -200,28 +315,37 @@ def read_submissions(path, assignments, assignment=None, workdir=None):
     if path.is_file():
         if not zipfile.is_zipfile(path):
             raise IntakeError(f"{path} is neither a folder nor a zip file")
-        workdir = Path(workdir or tempfile.mkdtemp(prefix="submissions-"))
-        with zipfile.ZipFile(path) as archive:
-            for member in archive.infolist():
-                target = (workdir / member.filename).resolve()
-                if not str(target).startswith(str(workdir.resolve())):
-                    raise IntakeError(f"{path} holds a file outside its folder: {member.filename}")
-            archive.extractall(workdir)
-        root = workdir
-        entries = [p for p in root.iterdir() if not p.name.startswith(".") and p.name != "__MACOSX"]
+        root = unpack(path, workdir or tempfile.mkdtemp(prefix="submissions-"))
+        entries = [p for p in root.iterdir() if visible(p)]
         if len(entries) == 1 and entries[0].is_dir() and not nbgrader_layout(root, assignments):
             root = entries[0]  # a zip of one folder
     else:
         root = path
+    unknown = []
     if nbgrader_layout(root, assignments):
-        found, unmapped = from_nbgrader(root, assignments, assignment), []
+        (found, unknown), unmapped = from_nbgrader(root, assignments, assignment), []
     else:
         found, unmapped = from_files(root, assignments, assignment)
     if unmapped:
-        listed = "\n  ".join(unmapped[:50]) + ("\n  ..." if len(unmapped) > 50 else "")
         raise IntakeError(
-            f"cannot tell the student and the assignment of {len(unmapped)} notebook(s):\n  {listed}\n\n"
+            f"cannot tell the student and the assignment of {len(unmapped)} notebook(s):\n"
+            f"  {listing(unmapped)}\n\n"
             f"Rename them, or pass --assignment NAME when they are all for one assignment.\n{ACCEPTED}"
+        )
+    if unknown and not skip_unknown:
+        raise IntakeError(
+            f"{len(unknown)} folder(s) name no assignment of the course:\n  {listing(unknown)}\n"
+            f"The assignments are: {', '.join(assignments)}.\n"
+            "Rename them, or pass --skip-unknown-assignments to grade the rest without them."
+        )
+    if unknown:
+        print(f"Not graded (they name no assignment):\n  {listing(unknown)}", file=sys.stderr)
+    unsafe = [f"{s.origin}: {name_problem(s.student)}" for s in found if name_problem(s.student)]
+    if unsafe:
+        raise IntakeError(
+            f"{len(unsafe)} student name(s) could break a path, a glob or grades.csv:\n  {listing(unsafe)}\n"
+            "Rename these folders: a student name begins and ends with a letter or a digit and holds "
+            "only letters, digits, spaces and _ - . @ , ' +"
         )
     seen = {}
     for submission in found:
@@ -232,11 +356,18 @@ def read_submissions(path, assignments, assignment=None, workdir=None):
                 f"{seen[key].origin} and {submission.origin}; keep one"
             )
         seen[key] = submission
-        if submission.notebook is not None and not submission.problem:
-            submission.problem = notebook_problem(submission.notebook)
+        notebook = submission.notebook
+        if notebook is not None and (notebook.is_symlink() or not notebook.is_file()):  # never read
+            submission.notebook, submission.problem = None, "the notebook is a link or a device, not a file"
+        elif notebook is not None and not submission.problem:
+            submission.problem = notebook_problem(notebook)
     if not found:
         raise IntakeError(f"no submissions found in {path}\n{ACCEPTED}")
     return found
+
+
+def listing(lines, most=50):
+    return "\n  ".join(lines[:most]) + ("\n  ..." if len(lines) > most else "")
 
 
 def copy_submission(submission, course_root):

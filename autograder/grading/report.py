@@ -1,5 +1,6 @@
 """The summary of a grading run: a table of students by assignments and one line per problem."""
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +42,7 @@ class Summary:
     def table(self):
         students = sorted({where.split("/")[0] for where in self.results})
         short = {name: name.split("_")[0] for name in self.assignments}
-        width = max([len("student"), *map(len, students)])
+        width = max([len("student"), *map(columns, students)])
         header = f"{'student':<{width}}  " + "  ".join(f"{short[a]:>9}" for a in self.assignments)
         rows = [header, "-" * len(header)]
         for student in students:
@@ -55,7 +56,7 @@ class Summary:
                 else:
                     mark = "!" if result.get("incidents") or result.get("notes") else " "
                     cells.append(f"{result['score']:g}/{result['max_score']:g}{mark}".rjust(9))
-            rows.append(f"{student:<{width}}  " + "  ".join(cells))
+            rows.append(student + " " * (width - columns(student) + 2) + "  ".join(cells))
         legend = ", ".join(f"{short[a]} = {a}" for a in self.assignments)
         return "\n".join(rows) + f"\n({legend}; ! = see below)"
 
@@ -77,6 +78,11 @@ class Summary:
     @property
     def errors(self):
         return [where for where, result in self.results.items() if result.get("error")]
+
+
+def columns(text):
+    """How many terminal columns text takes: Chinese, Japanese and Korean characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def shorten(text, width):

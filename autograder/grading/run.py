@@ -55,8 +55,8 @@ class Interrupted(Exception):
     """Ctrl-C or SIGTERM: the workers are stopped; every notebook graded before is recorded."""
 
     def __init__(self, recorded, left):
-        super().__init__(f"{recorded} notebook(s) graded and recorded, {left} not graded")
-        self.recorded, self.left = recorded, left
+        done = f"{recorded} notebook(s) graded in this run are recorded in the gradebook"
+        super().__init__(f"{done}; {left} are not graded yet")
 
 
 def stand_in(submission, release, folder):
@@ -146,8 +146,7 @@ def run_jobs(jobs, initargs, settings, on_result, quiet):
         total=len(jobs), unit="notebook", desc="grading", disable=quiet or not jobs, file=sys.stderr
     )
 
-    def finish(slot, result):
-        slot.job = None
+    def record(result):
         on_result(result)
         progress.update(1)
 
@@ -183,22 +182,27 @@ def run_jobs(jobs, initargs, settings, on_result, quiet):
                     if crashes[id(job)] < 2:
                         queue.appendleft(job)
                     else:
-                        on_result(failed(job, "the grading process crashed twice on this notebook"))
-                        progress.update(1)
+                        record(failed(job, "the grading process crashed twice on this notebook"))
                     continue
                 if kind == "failed":
                     raise GradingError(f"a grading worker could not start: {value}")
-                if kind == "ready":
-                    slot.ready = True
-                else:
-                    finish(slot, value)
+                slot.ready, slot.job = True, None
+                if kind == "done":
+                    record(value)
             for slot in list(slots.values()):
                 if slot.job and time.monotonic() - slot.started > settings.notebook_timeout:
                     job = slot.job
                     retire(slot)
                     limit = f"{settings.notebook_timeout} s per notebook (--notebook-timeout)"
-                    on_result(failed(job, f"grading took longer than the limit of {limit}"))
-                    progress.update(1)
+                    record(failed(job, f"grading took longer than the limit of {limit}"))
+    except KeyboardInterrupt:
+        for slot in slots.values():  # results sent already are recorded, not graded again
+            if slot.job and slot.connection.poll():
+                with contextlib.suppress(EOFError, OSError):
+                    kind, value = slot.connection.recv()
+                    if kind == "done":
+                        on_result(value)
+        raise
     finally:
         for slot in list(slots.values()):
             retire(slot)
@@ -209,7 +213,14 @@ def run_jobs(jobs, initargs, settings, on_result, quiet):
 
 
 def grade(
-    path, course_root=DEFAULT_COURSE, assignment=None, settings=None, force=False, csv=None, quiet=False
+    path,
+    course_root=DEFAULT_COURSE,
+    assignment=None,
+    settings=None,
+    force=False,
+    csv=None,
+    quiet=False,
+    skip_unknown=False,
 ):
     """Grade the submissions at path into the course at course_root; return the summary's results."""
     from nbgrader.api import Gradebook
@@ -227,7 +238,7 @@ def grade(
         print(NO_LANDLOCK, file=sys.stderr)
     try:
         known = course_assignments(course_root)
-        submissions = intake.read_submissions(path, known, assignment, base / "input")
+        submissions = intake.read_submissions(path, known, assignment, base / "input", skip_unknown)
         lock = grading_lock(course_root)  # from here on, this run writes into the course
         names = sorted({s.assignment for s in submissions})
         api = ensure_generated(course_root, names)
@@ -238,6 +249,8 @@ def grade(
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
             for submission in submissions:
                 intake.copy_submission(submission, course_root)
+                if submission.lms_id:
+                    gradebook.update_or_create_student(submission.student, lms_user_id=submission.lms_id)
                 where = f"{submission.student}/{submission.assignment}"
                 key = submission_key(submission, fingerprints[submission.assignment])
                 if not force and up_to_date(course_root, gradebook, state.get(where), key, settings):
