@@ -39,8 +39,8 @@
 # <!-- shared: how_to_work -->
 #
 # **When the notebook is graded**, nbgrader sets the environment variable `NBGRADER_EXECUTION`;
-# the training cell then runs one epoch instead of twenty, so that grading takes seconds. The
-# numbers and plots described in the text are those of the full run.
+# the training cell then runs one epoch instead of twenty and the figures are skipped, so that
+# grading takes seconds. The numbers and plots described in the text are those of the full run.
 
 # %%
 import os
@@ -112,13 +112,14 @@ images, labels = load_digits()
 print(f"{len(labels)} images of shape {images.shape[1:]}; digits per class: {np.bincount(labels)}")
 assert images.shape == (1797, 8, 8) and images.min() == 0.0 and images.max() == 1.0
 
-fig, axes = plt.subplots(2, 10, figsize=(10, 2.3))
-for ax, index in zip(axes.flat, [np.flatnonzero(labels == d)[k] for k in range(2) for d in range(10)], strict=True):
-    ax.imshow(images[index], cmap="gray_r", vmin=0, vmax=1)
-    ax.set_title(str(labels[index]), fontsize=10)
-    ax.axis("off")
-fig.suptitle("Some of the 8x8 digits")
-plt.show()
+if not GRADING:  # figures are skipped while the notebook is graded
+    fig, axes = plt.subplots(2, 10, figsize=(10, 2.3))
+    for ax, index in zip(axes.flat, [np.flatnonzero(labels == d)[k] for k in range(2) for d in range(10)], strict=True):
+        ax.imshow(images[index], cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(str(labels[index]), fontsize=10)
+        ax.axis("off")
+    fig.suptitle("Some of the 8x8 digits")
+    plt.show()
 
 # %% [markdown]
 # We hold out 500 digits, drawn at random, as a **test set**: the network never trains on
@@ -172,16 +173,17 @@ x_train, labels_train = images_to_sequences(images[train_index]), labels[train_i
 x_test, labels_test = images_to_sequences(images[test_index]), labels[test_index]
 print(f"x_train: {x_train.shape}, x_test: {x_test.shape}  (n_x, m, T_x)")
 
-fig, axes = plt.subplots(1, 9, figsize=(11, 1.8), gridspec_kw={"width_ratios": [2.5] + [2] * 8})
-axes[0].imshow(x_train[:, 0, :].T, cmap="gray_r", vmin=0, vmax=1)
-axes[0].set_title(f"digit {labels_train[0]}", fontsize=10)
-for t, ax in enumerate(axes[1:]):
-    ax.imshow(x_train[:, 0, t][None, :], cmap="gray_r", vmin=0, vmax=1)
-    ax.set_title(f"step {t + 1}", fontsize=10)
-for ax in axes:
-    ax.set(xticks=[], yticks=[])
-fig.suptitle("One digit as the LSTM reads it: one row of 8 pixels per time step", y=1.08)
-plt.show()
+if not GRADING:  # figures are skipped while the notebook is graded
+    fig, axes = plt.subplots(1, 9, figsize=(11, 1.8), gridspec_kw={"width_ratios": [2.5] + [2] * 8})
+    axes[0].imshow(x_train[:, 0, :].T, cmap="gray_r", vmin=0, vmax=1)
+    axes[0].set_title(f"digit {labels_train[0]}", fontsize=10)
+    for t, ax in enumerate(axes[1:]):
+        ax.imshow(x_train[:, 0, t][None, :], cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(f"step {t + 1}", fontsize=10)
+    for ax in axes:
+        ax.set(xticks=[], yticks=[])
+    fig.suptitle("One digit as the LSTM reads it: one row of 8 pixels per time step", y=1.08)
+    plt.show()
 
 # %% [markdown]
 # ## 2. The model: an LSTM and a read-out of its last hidden state
@@ -222,10 +224,11 @@ def draw_many_to_one(ax, steps=8):
     ax.axis("off")
 
 
-fig, ax = plt.subplots(figsize=(11, 3))
-draw_many_to_one(ax)
-ax.set_title("Many-to-one: eight steps in, one prediction out")
-plt.show()
+if not GRADING:  # figures are skipped while the notebook is graded
+    fig, ax = plt.subplots(figsize=(11, 3))
+    draw_many_to_one(ax)
+    ax.set_title("Many-to-one: eight steps in, one prediction out")
+    plt.show()
 
 # %% [markdown]
 # **Exercise 2.** Write `classifier_forward`, using your `lstm_forward` and `softmax`. It
@@ -572,18 +575,19 @@ if not GRADING:
     )
 
 
-fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(12, 4))
-for name, history in (("Adam", adam_history), ("SGD", sgd_history)):
-    steps_per_epoch = len(history["loss"]) / EPOCHS
-    ax_loss.plot(np.arange(1, len(history["loss"]) + 1) / steps_per_epoch, smooth(history["loss"]), label=name)
-    ax_accuracy.plot(np.arange(1, EPOCHS + 1), history["test_accuracy"], "o-", ms=3, label=name)
-ax_loss.set(title="Training loss (smoothed)", xlabel="epoch", ylabel="cross-entropy", yscale="log")
-ax_accuracy.set(title="Test accuracy", xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02))
-ax_accuracy.axhline(0.1, color="grey", ls=":", label="chance (1 in 10)")
-for ax in (ax_loss, ax_accuracy):
-    ax.grid(alpha=0.3)
-    ax.legend()
-plt.show()
+if not GRADING:  # figures are skipped while the notebook is graded
+    fig, (ax_loss, ax_accuracy) = plt.subplots(1, 2, figsize=(12, 4))
+    for name, history in (("Adam", adam_history), ("SGD", sgd_history)):
+        steps_per_epoch = len(history["loss"]) / EPOCHS
+        ax_loss.plot(np.arange(1, len(history["loss"]) + 1) / steps_per_epoch, smooth(history["loss"]), label=name)
+        ax_accuracy.plot(np.arange(1, EPOCHS + 1), history["test_accuracy"], "o-", ms=3, label=name)
+    ax_loss.set(title="Training loss (smoothed)", xlabel="epoch", ylabel="cross-entropy", yscale="log")
+    ax_accuracy.set(title="Test accuracy", xlabel="epoch", ylabel="accuracy", ylim=(0, 1.02))
+    ax_accuracy.axhline(0.1, color="grey", ls=":", label="chance (1 in 10)")
+    for ax in (ax_loss, ax_accuracy):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    plt.show()
 
 # %% [markdown]
 # What the curves show (the numbers are printed below, from your run):
@@ -643,26 +647,27 @@ true_digit, read_as = np.unravel_index(np.argmax(errors_off_diagonal), counts.sh
 print(f"{counts.sum() - np.trace(counts)} of {counts.sum()} test digits wrong; the most frequent confusion: "
       f"{true_digit} read as {read_as} ({errors_off_diagonal[true_digit, read_as]} times)")  # fmt: skip
 
-fig, (ax_matrix, ax_wrong) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [1, 1.1]})
-shown = ax_matrix.imshow(counts, cmap="Blues")
-for i in range(10):
-    for j in range(10):
-        if counts[i, j]:
-            color = "white" if counts[i, j] > counts.max() / 2 else "black"
-            ax_matrix.text(j, i, counts[i, j], ha="center", va="center", color=color, fontsize=9)
-ax_matrix.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
-              title="Confusion matrix on the test set")  # fmt: skip
-fig.colorbar(shown, ax=ax_matrix, shrink=0.8)
-ax_wrong.axis("off")
-wrong = np.flatnonzero(predicted != labels_test)
-ax_wrong.set_title(f"The {len(wrong)} misclassified test digits (true → predicted)")
-columns = 6
-for k, index in enumerate(wrong[: columns * 4]):
-    inset = ax_wrong.inset_axes([(k % columns) / columns, 1 - (k // columns + 1) / 4.4, 0.9 / columns, 0.8 / 4.4])
-    inset.imshow(x_test[:, index, :].T, cmap="gray_r", vmin=0, vmax=1)
-    inset.set_title(f"{labels_test[index]} → {predicted[index]}", fontsize=9)
-    inset.axis("off")
-plt.show()
+if not GRADING:  # figures are skipped while the notebook is graded
+    fig, (ax_matrix, ax_wrong) = plt.subplots(1, 2, figsize=(12, 5), gridspec_kw={"width_ratios": [1, 1.1]})
+    shown = ax_matrix.imshow(counts, cmap="Blues")
+    for i in range(10):
+        for j in range(10):
+            if counts[i, j]:
+                color = "white" if counts[i, j] > counts.max() / 2 else "black"
+                ax_matrix.text(j, i, counts[i, j], ha="center", va="center", color=color, fontsize=9)
+    ax_matrix.set(xticks=range(10), yticks=range(10), xlabel="predicted digit", ylabel="true digit",
+                  title="Confusion matrix on the test set")  # fmt: skip
+    fig.colorbar(shown, ax=ax_matrix, shrink=0.8)
+    ax_wrong.axis("off")
+    wrong = np.flatnonzero(predicted != labels_test)
+    ax_wrong.set_title(f"The {len(wrong)} misclassified test digits (true → predicted)")
+    columns = 6
+    for k, index in enumerate(wrong[: columns * 4]):
+        inset = ax_wrong.inset_axes([(k % columns) / columns, 1 - (k // columns + 1) / 4.4, 0.9 / columns, 0.8 / 4.4])
+        inset.imshow(x_test[:, index, :].T, cmap="gray_r", vmin=0, vmax=1)
+        inset.set_title(f"{labels_test[index]} → {predicted[index]}", fontsize=9)
+        inset.axis("off")
+    plt.show()
 
 # %% [markdown]
 # The errors are few and spread over several digits. Look at the misclassified digits: at
@@ -712,22 +717,23 @@ probe_by_row = np.array([accuracy(probe_scores[:, :, t], labels_test) for t in r
 print("a probe's test accuracy after each row:   ", "  ".join(f"{t + 1}: {v:.0%}" for t, v in enumerate(probe_by_row)))
 
 examples = [int(np.flatnonzero(labels_test == digit)[0]) for digit in (2, 3, 7, 9)]
-fig, axes = plt.subplots(2, len(examples) + 1, figsize=(13, 4.6), gridspec_kw={"height_ratios": [1, 1.4]})
-for column, index in enumerate(examples):
-    axes[0, column].imshow(x_test[:, index, :].T, cmap="gray_r", vmin=0, vmax=1)
-    axes[0, column].set_title(f"a test digit {labels_test[index]}", fontsize=10)
-    axes[0, column].axis("off")
-    heat = axes[1, column].imshow(probe_scores[:, index, :], cmap="viridis", vmin=0, vmax=1, aspect="auto")
-    axes[1, column].set(xticks=range(8), xticklabels=range(1, 9), yticks=range(10),
-                        xlabel="rows read", ylabel="digit" if column == 0 else None)  # fmt: skip
-fig.colorbar(heat, ax=axes[1, : len(examples)], label="probe's score", shrink=0.9)
-axes[0, -1].axis("off")
-axes[1, -1].plot(np.arange(1, 9), probe_by_row, "o-", label="a probe per row")
-axes[1, -1].plot(np.arange(1, 9), own_by_row, "s--", label="the trained read-out")
-axes[1, -1].set(xlabel="rows read", ylabel="test accuracy", ylim=(0, 1.02), title="All test digits", xticks=range(1, 9))
-axes[1, -1].grid(alpha=0.3)
-axes[1, -1].legend(fontsize=8)
-plt.show()
+if not GRADING:  # figures are skipped while the notebook is graded
+    fig, axes = plt.subplots(2, len(examples) + 1, figsize=(13, 4.6), gridspec_kw={"height_ratios": [1, 1.4]})
+    for column, index in enumerate(examples):
+        axes[0, column].imshow(x_test[:, index, :].T, cmap="gray_r", vmin=0, vmax=1)
+        axes[0, column].set_title(f"a test digit {labels_test[index]}", fontsize=10)
+        axes[0, column].axis("off")
+        heat = axes[1, column].imshow(probe_scores[:, index, :], cmap="viridis", vmin=0, vmax=1, aspect="auto")
+        axes[1, column].set(xticks=range(8), xticklabels=range(1, 9), yticks=range(10),
+                            xlabel="rows read", ylabel="digit" if column == 0 else None)  # fmt: skip
+    fig.colorbar(heat, ax=axes[1, : len(examples)], label="probe's score", shrink=0.9)
+    axes[0, -1].axis("off")
+    axes[1, -1].plot(np.arange(1, 9), probe_by_row, "o-", label="a probe per row")
+    axes[1, -1].plot(np.arange(1, 9), own_by_row, "s--", label="the trained read-out")
+    axes[1, -1].set(xlabel="rows read", ylabel="test accuracy", ylim=(0, 1.02), title="All test digits", xticks=range(1, 9))
+    axes[1, -1].grid(alpha=0.3)
+    axes[1, -1].legend(fontsize=8)
+    plt.show()
 
 # %% [markdown]
 # The probes tell a different story from the read-out: the hidden state knows a lot early.
