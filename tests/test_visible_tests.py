@@ -209,6 +209,26 @@ ALTERNATIVES = [
         def to_time_major(x_bf):
             return np.einsum("itk->kit", x_bf)
         """)),
+    # 05: clipping written three ways
+    ("05", "clip", "np.minimum of np.maximum", code("""
+        def clip(gradients, max_value):
+            return {name: np.minimum(np.maximum(g, -max_value), max_value) for name, g in gradients.items()}
+        """)),
+    ("05", "clip_by_norm", "a scale of min(1, max_norm / norm)", code("""
+        def clip_by_norm(gradients, max_norm):
+            norm = np.sqrt(sum(np.sum(g * g) for g in gradients.values()))
+            scale = min(1.0, max_norm / norm) if norm > 0 else 1.0
+            return {name: g * scale for name, g in gradients.items()}
+        """)),
+    ("05", "clip_by_norm", "copies, scaled in place", code("""
+        def clip_by_norm(gradients, max_norm):
+            clipped = {name: g.copy() for name, g in gradients.items()}
+            norm = np.sqrt(sum(np.sum(g**2) for g in clipped.values()))
+            if norm > max_norm:
+                for g in clipped.values():
+                    g *= max_norm / norm
+            return clipped
+        """)),
     # 07: the data pipeline with numpy's shortcuts, the loss by a loop, sampling with the softmax of 04
     ("07", "one_hot", "rows of np.eye", code("""
         def one_hot(ix, vocab_size, dtype=np.float64):

@@ -39,6 +39,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 # %% [markdown]
+# Some visible tests build on an exercise before them (the check of `rnn_backward` needs your
+# `rnn_cell_backward`). Such a check runs only once the visible tests of what it builds on have
+# passed, so that a mistake is always reported by the tests of the function that makes it.
+# These two given helpers keep track:
+
+# %%
+from solutions.visible_tests import passed, needs
+
+# %% [markdown]
 # ## 0. Carried over from notebook 04
 #
 # Paste your `softmax`, `rnn_cell_forward` and `rnn_forward` from notebook 04 into the cell
@@ -81,14 +90,31 @@ from solutions.softmax_classifier import eval_numerical_gradient, rel_error  # n
 #    a^{\langle t \rangle} = \tanh(z) . $$
 #
 # The backward step receives $\partial L / \partial a^{\langle t \rangle}$, called `da_next`,
-# of shape $(n_a, m)$, and returns the gradients with respect to everything the step used.
-# First through the tanh: its derivative, written with its output as in notebook 01, is
-# $1 - \tanh(z)^2 = 1 - (a^{\langle t \rangle})^2$, so
+# of shape $(n_a, m)$, and returns the gradients with respect to everything the step used. The
+# output layer ($W_{ya}$, $b_y$) is not part of this function: its gradient reaches
+# $a^{\langle t \rangle}$ through `da_next`.
+#
+# Derive the five gradients before you read on:
+#
+# 1. $dz = \partial L / \partial z$, through the tanh, with its derivative written with its
+#    output (notebook 01);
+# 2. from $dz$, the gradients with respect to $x^{\langle t \rangle}$, $a^{\langle t-1 \rangle}$,
+#    $W_{ax}$, $W_{aa}$ and $b_a$. It is a layer of notebook 03 with the examples in columns
+#    instead of rows; check that each gradient has the shape of what it is the gradient of
+#    ($W_{ax}$ is $(n_a, n_x)$, $b_a$ is $(n_a, 1)$).
+#
+# **Exercise 1.** Write `rnn_cell_backward`. It returns a dict with the keys `dxt`, `da_prev`,
+# `dWax`, `dWaa` and `dba`.
+#
+# <details>
+# <summary><b>Check your derivation</b> (open it once you have tried)</summary>
+#
+# Through the tanh: $\tanh'(z) = 1 - \tanh(z)^2 = 1 - (a^{\langle t \rangle})^2$, so
 #
 # $$ dz = \texttt{da\_next} \odot \left(1 - (a^{\langle t \rangle})^2\right) \qquad (n_a, m) . $$
 #
-# Then through the linear part, as for a layer of notebook 03 but with examples in columns
-# (so the transposes sit on the other side):
+# Then through the linear part, as for a layer of notebook 03 but with examples in columns (so
+# the transposes sit on the other side):
 #
 # $$ \frac{\partial L}{\partial x^{\langle t \rangle}} = W_{ax}^{\top} dz, \qquad
 #    \frac{\partial L}{\partial a^{\langle t-1 \rangle}} = W_{aa}^{\top} dz, \qquad
@@ -96,13 +122,11 @@ from solutions.softmax_classifier import eval_numerical_gradient, rel_error  # n
 #    \frac{\partial L}{\partial W_{aa}} = dz\, (a^{\langle t-1 \rangle})^{\top}, \qquad
 #    \frac{\partial L}{\partial b_a} = \sum_{j=1}^{m} dz_{:, j} . $$
 #
-# Check the shapes: $dz\,(x^{\langle t \rangle})^{\top}$ is $(n_a, m)(m, n_x)$, the shape of
+# The shapes agree: $dz\,(x^{\langle t \rangle})^{\top}$ is $(n_a, m)(m, n_x)$, the shape of
 # $W_{ax}$; the bias was added to every column, so its gradient sums the columns and keeps the
-# shape $(n_a, 1)$. The output layer ($W_{ya}$, $b_y$) is not part of this function: its
-# gradient reaches $a^{\langle t \rangle}$ through `da_next`.
+# shape $(n_a, 1)$.
 #
-# **Exercise 1.** Write `rnn_cell_backward`. It returns a dict with the keys `dxt`, `da_prev`,
-# `dWax`, `dWaa` and `dba`.
+# </details>
 
 # %% exercise="rnn_cell_backward"
 from solutions.rnn_backward import rnn_cell_backward
@@ -129,10 +153,7 @@ assert np.allclose(ones["dba"], np.sum(1 - a_next**2, axis=1, keepdims=True)), (
     "dba should be the sum over the examples of dz = da_next * (1 - a_next**2): is the tanh "
     "derivative right, and do you sum over axis 1?"
 )
-print("rnn_cell_backward: shapes, tanh derivative and dba are right; the gradient check below tests the rest")
-
-# %% hidden_tests="rnn_cell_backward" points=2
-# Hidden tests check the five gradients for random sizes, parameters and upstream gradients.
+print("rnn_cell_backward: the shapes, the tanh derivative and dba are right")
 
 # %% [markdown]
 # ### Checking the cell numerically
@@ -163,34 +184,50 @@ errors = {name: rel_error(grads[name], numerical[name]) for name in numerical}
 print("  ".join(f"{name} {error:.1e}" for name, error in errors.items()))
 for name, error in errors.items():
     assert error < 1e-7, f"grads['{name}'] does not match the numerical gradient (relative error {error:.1e})"
-print("rnn_cell_backward matches the numerical gradient")
+passed("rnn_cell_backward")
+
+# %% hidden_tests="rnn_cell_backward" points=2
+# Hidden tests check the five gradients for random sizes, parameters and upstream gradients.
 
 # %% [markdown]
 # ## 2. Backpropagation through time
 #
-# In the unrolled network of notebook 04, the hidden state $a^{\langle t \rangle}$ goes to two
-# places: up into the output layer at step $t$, and right into the cell of step $t+1$. Its
-# gradient is therefore the **sum** of two parts:
+# In the unrolled network of notebook 04, look at where each quantity goes, and derive, before
+# you read on:
+#
+# 1. the gradient reaching the hidden state $a^{\langle t \rangle}$. It is used in two places;
+#    `da` of shape $(n_a, m, T_x)$ holds, for every step, the part that comes from the output
+#    at that step (in notebook 07 it comes from the loss of each prediction). What is the other
+#    part, and in which order must the steps be visited so that it is known when it is needed?
+# 2. the gradients of $W_{ax}$, $W_{aa}$ and $b_a$, which every step uses;
+# 3. `dx[:, :, t]`, and `da0`, the gradient with respect to the initial state.
+#
+# **Exercise 2.** Write `rnn_backward`, using your `rnn_cell_backward`. `caches` is what
+# `rnn_forward` returned: the tuple `(list of the T_x cell caches, x)`. It returns a dict with
+# the keys `dx`, `da0`, `dWax`, `dWaa` and `dba`.
+#
+# <details>
+# <summary><b>Check your derivation</b> (open it once you have tried)</summary>
+#
+# The hidden state $a^{\langle t \rangle}$ goes up into the output layer at step $t$ and right
+# into the cell of step $t+1$. Its gradient is therefore the **sum** of two parts:
 #
 # $$ \frac{\partial L}{\partial a^{\langle t \rangle}}
 #    = \underbrace{\texttt{da[:, :, t]}}_{\text{from the output at step } t}
 #    + \underbrace{\texttt{da\_prev}}_{\text{sent back by the cell of step } t+1} . $$
 #
-# `da` of shape $(n_a, m, T_x)$ holds the first part for every step (in notebook 07 it comes
-# from the loss of each prediction). The second part only exists once the cell of step $t+1$
-# has been run backwards, so BPTT visits the steps **from the last to the first**: at step
-# $T_x$ nothing comes from the right (the second part is 0); each step's `rnn_cell_backward`
-# returns the `da_prev` that the step before it needs. What reaches past step 1 is the gradient
-# with respect to the initial state, `da0`.
+# The second part only exists once the cell of step $t+1$ has been run backwards, so BPTT
+# visits the steps **from the last to the first**: at step $T_x$ nothing comes from the right
+# (the second part is 0); each step's `rnn_cell_backward` returns the `da_prev` that the step
+# before it needs. What reaches past step 1 is the gradient with respect to the initial state,
+# `da0`.
 #
 # The parameters $W_{ax}$, $W_{aa}$, $b_a$ are the same at every step, and each step
 # contributes to their gradient, so their gradients are the **sums** over the steps of what
 # each cell returns. The input at step $t$ is used only at step $t$: `dx[:, :, t]` is the `dxt`
 # of that step.
 #
-# **Exercise 2.** Write `rnn_backward`, using your `rnn_cell_backward`. `caches` is what
-# `rnn_forward` returned: the tuple `(list of the T_x cell caches, x)`. It returns a dict with
-# the keys `dx`, `da0`, `dWax`, `dWaa` and `dba`.
+# </details>
 
 # %% exercise="rnn_backward"
 from solutions.rnn_backward import rnn_backward
@@ -227,17 +264,15 @@ single = rnn_cell_backward(da[:, :, 0], caches[0][0])
 assert np.allclose(one["dWaa"], single["dWaa"]) and np.allclose(one["da0"], single["da_prev"]), (
     "for T_x = 1, rnn_backward should give the cell's gradients (dWaa, and da0 = da_prev)"
 )
-print("rnn_backward: shapes and the carried gradient are right; the gradient check below tests the rest")
-
-# %% hidden_tests="rnn_backward" points=3
-# Hidden tests check the five gradients for random sizes, parameters and sequences.
+print("rnn_backward: the shapes and the carried gradient are right")
 
 # %% [markdown]
 # ### Checking BPTT numerically
 #
 # The same idea as for the cell, on the whole sequence: $L = \sum a \odot \texttt{da}$ over
 # all hidden states, whose gradient with respect to `a` is `da`. We compare the five gradients
-# of `rnn_backward` with the numerical gradients of this $L$.
+# of `rnn_backward` with the numerical gradients of this $L$, once your `rnn_cell_backward`
+# has passed its check (`rnn_backward` builds on it).
 
 
 # %%
@@ -246,18 +281,22 @@ def sequence_loss(_):
     return np.sum(a * da)
 
 
-numerical = {
-    "dx": eval_numerical_gradient(sequence_loss, x),
-    "da0": eval_numerical_gradient(sequence_loss, a0),
-    "dWax": eval_numerical_gradient(sequence_loss, params["Wax"]),
-    "dWaa": eval_numerical_gradient(sequence_loss, params["Waa"]),
-    "dba": eval_numerical_gradient(sequence_loss, params["ba"]),
-}
-errors = {name: rel_error(grads[name], numerical[name]) for name in numerical}
-print("  ".join(f"{name} {error:.1e}" for name, error in errors.items()))
-for name, error in errors.items():
-    assert error < 1e-7, f"grads['{name}'] does not match the numerical gradient (relative error {error:.1e})"
-print("rnn_backward matches the numerical gradient")
+if needs("rnn_cell_backward"):
+    numerical = {
+        "dx": eval_numerical_gradient(sequence_loss, x),
+        "da0": eval_numerical_gradient(sequence_loss, a0),
+        "dWax": eval_numerical_gradient(sequence_loss, params["Wax"]),
+        "dWaa": eval_numerical_gradient(sequence_loss, params["Waa"]),
+        "dba": eval_numerical_gradient(sequence_loss, params["ba"]),
+    }
+    errors = {name: rel_error(grads[name], numerical[name]) for name in numerical}
+    print("  ".join(f"{name} {error:.1e}" for name, error in errors.items()))
+    for name, error in errors.items():
+        assert error < 1e-7, f"grads['{name}'] does not match the numerical gradient (relative error {error:.1e})"
+    passed("rnn_backward")
+
+# %% hidden_tests="rnn_backward" points=3
+# Hidden tests check the five gradients for random sizes, parameters and sequences.
 
 # %% [markdown]
 # ## 3. Vanishing and exploding gradients
@@ -313,7 +352,7 @@ assert np.allclose(norms, np.sqrt(n_a * m) * 0.5 ** np.arange(3, -1, -1)), (
     "with all hidden states 0 and Waa = 0.5 I, each step back should halve the norm: "
     f"expected {np.sqrt(n_a * m) * 0.5 ** np.arange(3, -1, -1)}"
 )
-print("gradient_norms_through_time: visible tests passed")
+passed("gradient_norms_through_time")
 
 # %% hidden_tests="gradient_norms_through_time" points=2
 # Hidden tests check the norms for random sizes, parameters and sequences.
@@ -347,14 +386,21 @@ ax.set(
 ax.legend()
 ax.grid(True, which="major", alpha=0.3)
 plt.show()
+reached = {rho: norms[rho][0] / norms[rho][-1] for rho in radii}  # what reaches the first step, relative
 for rho in radii:
-    print(f"rho = {rho}: norm at the last step {norms[rho][-1]:.3g}, at the first step {norms[rho][0]:.3g}")
+    print(f"rho = {rho}: norm at the last step {norms[rho][-1]:.3g}, at the first step {norms[rho][0]:.3g}: "
+          f"{reached[rho]:.2g} times as large")  # fmt: skip
+if needs("gradient_norms_through_time"):
+    assert reached[0.5] < 1e-8 and reached[0.9] < 0.1 and 0.5 < reached[1.0] < 2 and 1e5 <= reached[1.5] < 1e6, (
+        "the text below quotes these factors: below 1e-8 for 0.5, over tenfold smaller for 0.9, "
+        "roughly 1 for 1.0, five orders of magnitude larger for 1.5"
+    )
 
 # %% [markdown]
 # Read the plot from right to left, the way the gradient travels. With $\rho = 0.5$ the
 # gradient loses a factor of two per step: after 29 steps less than $10^{-8}$ of it is left.
-# With $\rho = 0.9$ it still shrinks more than tenfold; with $\rho = 1.5$ it grows by six
-# orders of magnitude. The dotted lines $\rho^{k}$ follow the measured norms, except over the
+# With $\rho = 0.9$ it still shrinks more than tenfold; with $\rho = 1$ it keeps roughly its
+# size; with $\rho = 1.5$ it grows by five orders of magnitude, a hundred-thousandfold. The dotted lines $\rho^{k}$ follow the measured norms, except over the
 # last few steps: the gradient of ones starts with a bit of every eigenvector of $W_{aa}$, and
 # it takes a few steps before the one of the largest eigenvalue dominates.
 #
@@ -401,7 +447,7 @@ assert np.array_equal(clipped["dW"], [[-1.0, -0.5, 0.0, 0.5, 1.0]]), (
 )
 assert np.array_equal(clipped["db"], [[1.0], [-1.0]]), "db should become [[1], [-1]]: clip both signs"
 assert g["dW"][0, 0] == -7.0 and g["db"][0, 0] == 12.0, "clip should not change its input"
-print("clip: visible tests passed")
+passed("clip")
 
 # %% hidden_tests="clip" points=1
 # Hidden tests check clip on random gradients and thresholds, and that the input is unchanged.
@@ -431,7 +477,7 @@ assert np.allclose(per_array["dW"], [[2.7, 0.0]]), (
     "not the norm of each array"
 )
 assert g["dW"][0, 0] == 3.0 and g2["db"][0, 0] == 4.0, "clip_by_norm should not change its input"
-print("clip_by_norm: visible tests passed")
+passed("clip_by_norm")
 
 # %% hidden_tests="clip_by_norm" points=2
 # Hidden tests check clip_by_norm on random gradients, above and below max_norm, and that the input is unchanged.
@@ -559,3 +605,20 @@ else:
 #   length and keeps its direction.
 #
 # Notebook 06 builds the LSTM and the GRU, whose gates let gradients survive long sequences.
+
+# %% [markdown]
+# ## Further reading
+#
+# - P. J. Werbos (1990), "Backpropagation through time: what it does and how to do it",
+#   *Proceedings of the IEEE* 78(10).
+# - Y. Bengio, P. Simard and P. Frasconi (1994), "Learning long-term dependencies with gradient
+#   descent is difficult", *IEEE Transactions on Neural Networks* 5(2): why the gradient that
+#   connects distant steps vanishes.
+# - R. Pascanu, T. Mikolov and Y. Bengio (2013), "On the difficulty of training recurrent neural
+#   networks", ICML, arXiv:1211.5063: vanishing and exploding gradients through the spectral
+#   radius of $W_{aa}$, and clipping by norm.
+# - I. Goodfellow, Y. Bengio and A. Courville (2016), *Deep Learning*, MIT Press, sections
+#   10.2.2 (computing the gradient in a recurrent network), 10.7 (long-term dependencies) and
+#   10.11.1 (clipping gradients), <https://www.deeplearningbook.org>.
+# - Stanford's CS231n, assignment 3 (`rnn_layers.py`): the same backward passes, batch-first,
+#   <https://cs231n.github.io>.
