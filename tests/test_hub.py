@@ -17,17 +17,12 @@ npm (the proxy); outside CI it skips without them. On CI (`make test` as root) i
 """
 
 import csv
-import grp
 import os
 import pwd
 import re
 import shutil
-import signal
-import subprocess
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -35,6 +30,7 @@ from conftest import ON_CI, nbgrader_cells, notebook, one_wrong
 from grading_course import make_course
 from lab_server import ROOT, Lab
 from test_browser import CHROMIUM, CHROMIUM_FLAGS, sync_api
+from unix_accounts import PASSWORD, as_user, class_accounts, processes_of
 
 if not ON_CI:
     if os.geteuid() != 0:
@@ -51,8 +47,6 @@ NAME = "04_rnn_forward"
 WRONG = "rnn_cell_forward"  # bob's one wrong function
 INSTRUCTOR, STUDENTS = "hubteacher", ("hubalice", "hubbob")
 GROUP = "hubstudents"
-MARK = "rnn-from-scratch hub test"  # the comment of the test's accounts, so leftovers can be removed
-PASSWORD = "a-test-password-1"
 ARTIFACTS = ROOT / "test-artifacts" / "hub"
 # The users' environments, built with the system's Python by make hub at the first run, then reused
 # (root's own .venv may use a Python that other users cannot run).
@@ -60,87 +54,14 @@ STUDENT_ENV, INSTRUCTOR_ENV = ROOT / ".hub-student-env", ROOT / ".hub-instructor
 SLOW = 300_000  # ms: a lab's first start, a validation or the grading of the class on a busy machine
 
 
-# ----------------------------------------------------------------------------- the machine
-
-
-def run(*command, **options):
-    return subprocess.run(command, check=True, capture_output=True, text=True, **options)
-
-
-def remove_account(name):
-    """Remove a leftover account of an earlier run of this test (and only one of this test)."""
-    try:
-        entry = pwd.getpwnam(name)
-    except KeyError:
-        return
-    if entry.pw_gecos != MARK:
-        pytest.fail(
-            f"a user {name} exists that this test did not create; remove it or rename the test's users"
-        )
-    for _attempt in range(50):
-        if not kill_processes_of(entry.pw_uid):
-            break
-        time.sleep(0.2)
-    run("userdel", "--force", name)
-
-
-def processes_of(uid, command=""):
-    """The ids of the processes of a user whose command line contains `command`."""
-    found = []
-    for process in Path("/proc").glob("[0-9]*"):
-        try:
-            owner = process.stat().st_uid
-            line = (process / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if owner == uid and command in line:
-            found.append(int(process.name))
-    return found
-
-
-def kill_processes_of(uid):
-    """SIGKILL every process of a test account (the account exists only for this test); return
-    how many there were."""
-    found = processes_of(uid)
-    for pid in found:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    return len(found)
+# ----------------------------------------------------------------------------- the hub
 
 
 @pytest.fixture(scope="module")
 def machine():
     """A world-readable scratch folder with the Unix accounts of the class; removed afterwards."""
-    base = Path(tempfile.mkdtemp(prefix="rnn-hub-test-"))
-    base.chmod(0o755)
-    (base / "home").mkdir(mode=0o755)
-    for name in (INSTRUCTOR, *STUDENTS):
-        remove_account(name)
-    try:
-        grp.getgrnam(GROUP)
-    except KeyError:
-        run("groupadd", GROUP)
-    try:
-        for name in (INSTRUCTOR, *STUDENTS):
-            groups = [] if name == INSTRUCTOR else ["-G", GROUP]
-            home = base / "home" / name
-            run("useradd", "-m", "-d", str(home), "-s", "/bin/bash", "-c", MARK, *groups, name)
-            run("chpasswd", input=f"{name}:{PASSWORD}\n")
+    with class_accounts(INSTRUCTOR, STUDENTS, GROUP) as base:
         yield base
-    finally:
-        for name in (INSTRUCTOR, *STUDENTS):
-            remove_account(name)
-        subprocess.run(["groupdel", GROUP], capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def as_user(user, path):
-    """Give a file or a folder (recursively) to a user, as if they had written it."""
-    entry = pwd.getpwnam(user)
-    for item in [Path(path), *Path(path).rglob("*")] if Path(path).is_dir() else [Path(path)]:
-        os.chown(item, entry.pw_uid, entry.pw_gid)
 
 
 class Hub(Lab):
