@@ -42,7 +42,7 @@ def corpus_sentences(n_sentences=3000, seed=0):
     - sentences: list of (sentence, log_prob): the text of a line (without its line break) and
       the natural logarithm of the probability that the grammar writes exactly that sentence.
     """
-    rng = np.random.default_rng(seed=seed)
+    rng = np.random.default_rng(seed)
     words = {
         "animal": "fox dog cat bird horse rabbit wolf bear mouse owl goat duck".split(),
         "person": "farmer miller baker girl boy king queen sailor teacher child".split(),
