@@ -53,6 +53,15 @@ import numpy as np
 GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))  # set by nbgrader while it grades the notebook
 
 # %% [markdown]
+# Some visible tests build on an exercise before them: the backward pass is checked against the
+# numerical gradient of your forward pass. Such a check runs only once the visible tests of what
+# it builds on have passed, so that a mistake is always reported by the tests of the function
+# that makes it. These two given helpers keep track:
+
+# %%
+from solutions.visible_tests import passed, needs
+
+# %% [markdown]
 # ## 0. Carried over from notebooks 01, 02, 04 and 05
 #
 # Paste your versions into the cells below, replacing the stubs: from notebook 01 `sigmoid`
@@ -133,57 +142,83 @@ print("The functions from notebooks 01, 02, 04 and 05 work.")
 # forget gate, plus the new candidate, scaled by the update gate. No weight matrix and no
 # squashing function sit on the path from $c^{\langle t-1 \rangle}$ to $c^{\langle t \rangle}$.
 #
-# The picture shows the cell. The cell state runs along the top, touched only by a product and
-# a sum; the gates are computed from `concat` below it.
+# The picture shows the cell. The previous hidden state and the input are joined into
+# `concat`, from which the three gates (each a sigmoid, $\sigma$) and the candidate (a tanh)
+# are computed. The cell state runs along the top, touched only by a product and a sum; the new
+# hidden state leaves to the right, to the next step and, through the output layer, to the
+# prediction $\hat y^{\langle t \rangle}$.
 
 
 # %%
 def draw_lstm_cell(ax):
-    """A schematic of one LSTM cell: the cell-state line on top, the gates below."""
+    """One LSTM cell: the inputs joined into concat, the four gates with their nonlinearities,
+    the cell-state line on top, and the outputs a_next (to the next step and to the prediction)
+    and c_next."""
     box = dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="black")
-    gate = dict(boxstyle="round,pad=0.35", facecolor="#ffe9b3", edgecolor="#b07d00")
+    gate = dict(boxstyle="round,pad=0.3", facecolor="#ffe9b3", edgecolor="#b07d00")
     op = dict(boxstyle="circle,pad=0.15", facecolor="#dbe9ff", edgecolor="#2155a5")
-    arrow = dict(arrowstyle="->", color="black", lw=1.2, shrinkA=0, shrinkB=9)
-    ax.add_patch(plt.Rectangle((1.0, 0.6), 8.6, 5.0, facecolor="#f4f4f4", edgecolor="grey"))
-    ops = {"forget": (2.6, 5.0, r"$\times$"), "plus": (5.5, 5.0, r"$+$"), "write": (5.5, 3.9, r"$\times$"),
-           "tanh": (8.9, 4.1, "tanh"), "show": (8.9, 3.0, r"$\times$")}  # fmt: skip
+    arrow = dict(arrowstyle="->", color="black", lw=1.2, shrinkA=0, shrinkB=0)
+
+    def line(start, end, head=True, **style):
+        ax.annotate(
+            "", xy=end, xytext=start, arrowprops=dict(arrow, arrowstyle="->" if head else "-", **style)
+        )
+
+    ax.add_patch(plt.Rectangle((1.2, 0.55), 9.1, 5.35, facecolor="#f4f4f4", edgecolor="grey"))
+    # The operations on the cell state and the hidden state.
+    ops = {"forget": (2.8, 5.2, r"$\times$"), "write": (5.6, 4.1, r"$\times$"), "plus": (5.6, 5.2, r"$+$"),
+           "tanh": (8.8, 4.15, "tanh"), "show": (8.8, 3.1, r"$\times$")}  # fmt: skip
     for x, y, label in ops.values():
-        ax.text(x, y, label, ha="center", va="center", bbox=op, fontsize=12 if label != "tanh" else 9)
+        ax.text(
+            x, y, label, ha="center", va="center", bbox=op, fontsize=12 if label != "tanh" else 9, zorder=3
+        )
     # The cell-state line: c_prev -> x forget -> + -> c_next, with a branch down to the tanh.
-    ax.annotate("", xy=(2.6, 5.0), xytext=(0.0, 5.0), arrowprops=arrow)
-    ax.annotate("", xy=(5.5, 5.0), xytext=(2.6, 5.0), arrowprops=dict(arrow, shrinkA=9))
-    ax.annotate("", xy=(10.4, 5.0), xytext=(5.5, 5.0), arrowprops=dict(arrow, shrinkA=9, shrinkB=0))
-    ax.text(0.0, 5.25, r"$c^{\langle t-1 \rangle}$", fontsize=12)
-    ax.text(9.8, 5.25, r"$c^{\langle t \rangle}$", fontsize=12)
-    ax.annotate("", xy=(8.9, 4.1), xytext=(8.9, 5.0), arrowprops=arrow)
-    ax.annotate("", xy=(8.9, 3.0), xytext=(8.9, 4.1), arrowprops=dict(arrow, shrinkA=9))
-    # concat at the bottom feeds the four gates; each gate feeds its operation.
-    ax.text(5.3, 0.95, r"concat $= [a^{\langle t-1 \rangle};\, x^{\langle t \rangle}]$",
-            ha="center", va="center", bbox=box, fontsize=11)  # fmt: skip
+    line((0.0, 5.2), (2.55, 5.2))
+    line((3.05, 5.2), (5.35, 5.2))
+    line((5.85, 5.2), (10.7, 5.2))
+    ax.text(0.0, 5.4, r"$c^{\langle t-1 \rangle}$", fontsize=12)
+    ax.text(10.1, 5.4, r"$c^{\langle t \rangle}$", fontsize=12)
+    line((8.8, 5.2), (8.8, 4.45))
+    line((8.8, 3.85), (8.8, 3.35))
+    line((5.6, 4.35), (5.6, 4.95))
+    # The inputs, joined into concat, which feeds the four gates.
+    ax.text(5.6, 1.05, r"concat $= [a^{\langle t-1 \rangle};\, x^{\langle t \rangle}]$", ha="center", va="center",
+            bbox=box, fontsize=11, zorder=3)  # fmt: skip
+    line((0.0, 1.05), (4.12, 1.05))
+    ax.text(0.0, 1.25, r"$a^{\langle t-1 \rangle}$", fontsize=12)
+    line((5.6, -0.35), (5.6, 0.75))
+    ax.text(5.75, -0.3, r"$x^{\langle t \rangle}$", fontsize=12)
+    ax.plot([2.8, 8.1], [1.75, 1.75], color="black", lw=1.2)
+    ax.plot([5.6, 5.6], [1.35, 1.75], color="black", lw=1.2)
     gates = [
-        (2.6, r"$\Gamma_f$" + "\nforget", "forget"),
-        (4.4, r"$\Gamma_u$" + "\nupdate", "write"),
-        (6.6, r"$\tilde c$" + "\ncandidate", "write"),
-        (7.9, r"$\Gamma_o$" + "\noutput", "show"),
+        (2.8, r"$\Gamma_f = \sigma(\cdot)$" + "\nforget", (2.8, 4.95)),
+        (4.55, r"$\Gamma_u = \sigma(\cdot)$" + "\nupdate", (5.4, 3.87)),
+        (6.45, r"$\tilde c = \tanh(\cdot)$" + "\ncandidate", (5.8, 3.87)),
+        (8.1, r"$\Gamma_o = \sigma(\cdot)$" + "\noutput", (8.55, 3.1)),
     ]
-    ax.plot([2.6, 7.9], [1.55, 1.55], color="black", lw=1.2)  # a bus from concat to every gate
-    ax.plot([5.3, 5.3], [1.25, 1.55], color="black", lw=1.2)
     for x, label, target in gates:
-        ax.annotate("", xy=(x, 2.2), xytext=(x, 1.55), arrowprops=dict(arrow, shrinkB=0))
-        ax.text(x, 2.6, label, ha="center", va="center", bbox=gate, fontsize=10)
-        tx, ty, _ = ops[target]
-        start = (x + 0.5, 2.75) if target == "show" else (x, 3.05)  # the output gate feeds right
-        ax.annotate("", xy=(tx, ty), xytext=start, arrowprops=arrow)
-    ax.annotate("", xy=(5.5, 5.0), xytext=(5.5, 3.9), arrowprops=dict(arrow, shrinkA=9))
-    # The output: a_next leaves to the right.
-    ax.annotate("", xy=(10.4, 1.9), xytext=(8.9, 3.0), arrowprops=dict(arrow, shrinkA=9, shrinkB=0))
-    ax.text(9.9, 1.4, r"$a^{\langle t \rangle}$", fontsize=12)
-    ax.set(xlim=(-0.2, 10.8), ylim=(0.3, 5.9))
+        line((x, 1.75), (x, 2.05))
+        ax.text(x, 2.45, label, ha="center", va="center", bbox=gate, fontsize=9.5, zorder=3)
+        if x == 8.1:  # the output gate: up, then right into the product
+            ax.plot([x, x], [2.85, 3.1], color="black", lw=1.2)
+            line((x, 3.1), target)
+        else:
+            line((x, 2.85), target)
+    # The outputs: a_next to the next step, and through the output layer to the prediction.
+    line((9.05, 3.1), (12.1, 3.1))
+    ax.text(11.5, 2.75, r"$a^{\langle t \rangle}$", fontsize=12)
+    ax.plot(11.2, 3.1, "o", color="black", ms=4)
+    line((11.2, 3.1), (11.2, 6.25))
+    ax.text(11.2, 6.55, r"softmax$(W_y\, a^{\langle t \rangle} + b_y)$", ha="center", va="center", bbox=box,
+            fontsize=10, zorder=3)  # fmt: skip
+    line((11.2, 6.85), (11.2, 7.45))
+    ax.text(11.35, 7.3, r"$\hat y^{\langle t \rangle}$", fontsize=12)
+    ax.set(xlim=(-0.2, 12.8), ylim=(-0.5, 7.7))
     ax.axis("off")
 
 
 if not GRADING:
-    fig, ax = plt.subplots(figsize=(9, 5))
+    fig, ax = plt.subplots(figsize=(10, 6.2))
     draw_lstm_cell(ax)
     ax.set_title("One LSTM cell: the cell state runs along the top")
     plt.show()
@@ -268,7 +303,7 @@ assert np.allclose(cache[1], c_next) and np.allclose(cache[3], c_prev_demo), (
     "cache[1] should be c_next and cache[3] c_prev"
 )
 assert np.all((cache[4] > 0) & (cache[4] < 1)), "cache[4] should be the forget gate ft, values in (0, 1)"
-print("lstm_cell_forward: visible tests passed")
+passed("lstm_cell_forward")
 
 # %% hidden_tests="lstm_cell_forward" points=2
 # Hidden tests check a_next, c_next, yt_pred and the cache for random sizes and parameters.
@@ -307,19 +342,17 @@ assert np.allclose(c[:, :, 0], c1) and np.allclose(a[:, :, 0], a1), (
 a2, c2, _, _ = lstm_cell_forward(x_demo[:, :, 1], a1, c1, lstm_demo)
 assert np.allclose(c[:, :, 1], c2), "step 1 should receive the cell state c of step 0"
 assert np.allclose(a[:, :, 1], a2), "step 1 should receive the hidden state a of step 0"
+a_last, c_last, y_last, _ = lstm_cell_forward(x_demo[:, :, -1], a[:, :, -2], c[:, :, -2], lstm_demo)
 print("a[:, 1, -1] =", a[:, 1, -1])
 print("c[:, 1, -1] =", c[:, 1, -1])
-assert np.allclose(a[:, 1, -1], [0.08193277, 0.15457963, -0.11959327, -0.01628701, -0.06684022]), (
-    "the hidden state of the last step is wrong"
+assert np.allclose(a[:, :, -1], a_last) and np.allclose(c[:, :, -1], c_last), (
+    "the states of the last step should be those of your cell, from the states of the step before"
 )
-assert np.allclose(c[:, 1, -1], [0.15610092, 0.32337323, -0.22223468, -0.05313076, -0.14237319]), (
-    "the cell state of the last step is wrong"
-)
-assert np.allclose(y[:, 1, -1], [0.5029875, 0.4970125]), "the prediction of the last step is wrong"
+assert np.allclose(y[:, :, -1], y_last), "y[:, :, t] should be the prediction yt_pred of step t"
 assert isinstance(caches, tuple) and len(caches) == 2 and len(caches[0]) == T_x, (
     "caches should be the tuple (list of the T_x cell caches, x)"
 )
-print("lstm_forward: visible tests passed")
+passed("lstm_forward")
 
 # %% hidden_tests="lstm_forward" points=2
 # Hidden tests check a, y, c and the caches for random sizes, parameters and sequences.
@@ -330,17 +363,30 @@ print("lstm_forward: visible tests passed")
 # The backward pass of a cell receives the gradients of the loss with respect to its two
 # outputs, $da_{\text{next}} = \partial L / \partial a^{\langle t \rangle}$ and
 # $dc_{\text{next}} = \partial L / \partial c^{\langle t \rangle}$ (the part that comes from
-# step $t+1$), and returns the gradients with respect to its inputs and parameters.
+# step $t+1$), and returns the gradients with respect to its inputs and parameters. Derive them
+# before you read on, following the picture backwards:
 #
-# The cell state $c^{\langle t \rangle}$ is used twice: by step $t+1$, and by
-# $a^{\langle t \rangle} = \Gamma_o \odot \tanh(c^{\langle t \rangle})$. Its total gradient
-# adds both:
+# 1. $dc$, the whole gradient reaching $c^{\langle t \rangle}$: the cell state is used twice,
+#    by step $t+1$ and by $a^{\langle t \rangle} = \Gamma_o \odot \tanh(c^{\langle t \rangle})$;
+# 2. the gradients at the inputs of the four nonlinearities (the pre-activations of
+#    $\Gamma_o$, $\tilde c$, $\Gamma_u$ and $\Gamma_f$), with the derivatives written with the
+#    outputs, $\sigma' = s(1 - s)$ and $\tanh' = 1 - t^2$ (notebook 01);
+# 3. for each gate $g \in \{f, i, c, o\}$, a layer $W_g\,\text{concat} + b_g$: $dW_g$, $db_g$ and
+#    its share of $d\,\text{concat}$, which splits into $da_{\text{prev}}$ and $dx_t$;
+# 4. $dc_{\text{prev}}$, the gradient sent back along the cell state.
+#
+# **Exercise 3.** Write `lstm_cell_backward`. It returns a dict with the keys `dxt`,
+# `da_prev`, `dc_prev`, `dWf`, `dWi`, `dWc`, `dWo`, `dbf`, `dbi`, `dbc` and `dbo`.
+#
+# <details>
+# <summary><b>Check your derivation</b> (open it once you have tried)</summary>
+#
+# The cell state's total gradient adds its two uses:
 #
 # $$ dc = dc_{\text{next}} + da_{\text{next}} \odot \Gamma_o \odot
 #    \big(1 - \tanh^2(c^{\langle t \rangle})\big) . $$
 #
-# Then the gradients at the inputs of the four nonlinearities (the pre-activations), with the
-# derivatives written with the outputs, $\sigma' = s(1 - s)$ and $\tanh' = 1 - t^2$ (notebook 01):
+# Then the gradients at the pre-activations of the four nonlinearities:
 #
 # $$
 # \begin{aligned}
@@ -362,37 +408,24 @@ print("lstm_forward: visible tests passed")
 #
 # $$ dc_{\text{prev}} = dc \odot \Gamma_f . $$
 #
-# **Exercise 3.** Write `lstm_cell_backward`. It returns a dict with the keys `dxt`,
-# `da_prev`, `dc_prev`, `dWf`, `dWi`, `dWc`, `dWo`, `dbf`, `dbi`, `dbc` and `dbo`.
+# </details>
 
 # %% exercise="lstm_cell_backward"
 from solutions.lstm_gru import lstm_cell_backward
 
 # %% [markdown]
-# The first test sends back only a cell-state gradient of ones ($da_{\text{next}} = 0$): it
-# must reach $c^{\langle t-1 \rangle}$ multiplied by the forget gate, and nothing reaches the
+# The tests need the caches of your `lstm_cell_forward`, so they run once its visible tests
+# have passed. The first sends back only a cell-state gradient of ones ($da_{\text{next}} = 0$):
+# it must reach $c^{\langle t-1 \rangle}$ multiplied by the forget gate, and nothing reaches the
 # output gate. Then the real test: every gradient against the numerical gradient of the loss
 # $L = \sum a^{\langle t \rangle} \odot da_{\text{next}} + \sum c^{\langle t \rangle} \odot
 # dc_{\text{next}}$, on a tiny cell, computed with your `eval_numerical_gradient` (which nudges
 # one array in place; the loss reads the arrays, so it sees every nudge). Expect relative
-# errors near $10^{-9}$; the tests accept up to $10^{-6}$, while a wrong gradient is off by far more.
+# errors of $10^{-8}$ or less; the tests accept up to $10^{-6}$, while a wrong gradient is off by far more.
 
 # %%
 LSTM_KEYS = ["dxt", "da_prev", "dc_prev", "dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo"]
-_, _, _, cache = lstm_cell_forward(xt_demo, a_prev_demo, c_prev_demo, lstm_demo)
-ft = cache[4]
-grads = lstm_cell_backward(np.zeros((n_a, m)), np.ones((n_a, m)), cache)
-assert sorted(grads) == sorted(LSTM_KEYS), f"the gradients dict should have the keys {LSTM_KEYS}"
-assert np.allclose(grads["dc_prev"], ft), (
-    "with da_next = 0 and dc_next = 1, dc_prev should be the forget gate ft: the cell-state "
-    "gradient reaches c_prev multiplied by ft"
-)
-assert np.allclose(grads["dWo"], 0) and np.allclose(grads["dbo"], 0), (
-    "with da_next = 0, the output gate gets no gradient: dWo and dbo should be 0"
-)
-
-# The numerical check, on a tiny cell.
-rng_check = np.random.default_rng(2)
+rng_check = np.random.default_rng(2)  # a tiny cell for the numerical checks of this notebook
 p_check = init_lstm_parameters(2, 3, 2, seed=2)
 for name in p_check:
     p_check[name] = p_check[name] + 0.5 * rng_check.standard_normal(p_check[name].shape)
@@ -405,19 +438,32 @@ def lstm_cell_loss(_):  # reads every array from the variables above, where they
     return np.sum(a_next * da_next_check) + np.sum(c_next * dc_next_check)
 
 
-_, _, _, cache = lstm_cell_forward(xt_check, a_prev_check, c_prev_check, p_check)
-grads = lstm_cell_backward(da_next_check, dc_next_check, cache)
-inputs = {"dxt": xt_check, "da_prev": a_prev_check, "dc_prev": c_prev_check}
-errors = {
-    key: rel_error(grads[key], eval_numerical_gradient(lstm_cell_loss, inputs[key] if key in inputs else p_check[key[1:]]))
-    for key in LSTM_KEYS
-}  # fmt: skip
-print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
-worst = max(errors, key=errors.get)
-assert errors[worst] < 1e-6, (
-    f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e})"
-)
-print("lstm_cell_backward: visible tests passed")
+if needs("lstm_cell_forward"):
+    _, _, _, cache = lstm_cell_forward(xt_demo, a_prev_demo, c_prev_demo, lstm_demo)
+    ft = cache[4]
+    grads = lstm_cell_backward(np.zeros((n_a, m)), np.ones((n_a, m)), cache)
+    assert sorted(grads) == sorted(LSTM_KEYS), f"the gradients dict should have the keys {LSTM_KEYS}"
+    assert np.allclose(grads["dc_prev"], ft), (
+        "with da_next = 0 and dc_next = 1, dc_prev should be the forget gate ft: the cell-state "
+        "gradient reaches c_prev multiplied by ft"
+    )
+    assert np.allclose(grads["dWo"], 0) and np.allclose(grads["dbo"], 0), (
+        "with da_next = 0, the output gate gets no gradient: dWo and dbo should be 0"
+    )
+
+    _, _, _, cache = lstm_cell_forward(xt_check, a_prev_check, c_prev_check, p_check)
+    grads = lstm_cell_backward(da_next_check, dc_next_check, cache)
+    inputs = {"dxt": xt_check, "da_prev": a_prev_check, "dc_prev": c_prev_check}
+    errors = {
+        key: rel_error(grads[key], eval_numerical_gradient(lstm_cell_loss, inputs[key] if key in inputs else p_check[key[1:]]))
+        for key in LSTM_KEYS
+    }  # fmt: skip
+    print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
+    worst = max(errors, key=errors.get)
+    assert errors[worst] < 1e-6, (
+        f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e})"
+    )
+    passed("lstm_cell_backward")
 
 # %% hidden_tests="lstm_cell_backward" points=3
 # Hidden tests check every gradient for random sizes, parameters and upstream gradients.
@@ -426,24 +472,32 @@ print("lstm_cell_backward: visible tests passed")
 # ## 4. Backpropagation through time for the LSTM
 #
 # Going backwards from the last step to the first, as in `rnn_backward` (notebook 05), with
-# one more state to carry:
+# one more state to carry. Derive, before you read on, what gradient reaches the hidden state
+# and the cell state of step $t$, what happens at the last step, and how the gradients of the
+# weights, of `x` and of `a0` are assembled from the cells' gradients.
 #
-# - the hidden state $a^{\langle t \rangle}$ receives `da[:, :, t]` from the outputs **plus**
+# **Exercise 4.** Write `lstm_backward`, using your `lstm_cell_backward`. A loop over the steps
+# in reverse is all it takes.
+#
+# <details>
+# <summary><b>Check your derivation</b> (open it once you have tried)</summary>
+#
+# - The hidden state $a^{\langle t \rangle}$ receives `da[:, :, t]` from the outputs **plus**
 #   the `da_prev` that step $t+1$ sent back;
 # - the cell state $c^{\langle t \rangle}$ receives only the `dc_prev` that step $t+1$ sent back
 #   (zero at the last step: nothing after it uses $c^{\langle T_x \rangle}$);
 # - the same weights are used at every step, so their gradients are **summed** over the steps;
 # - `dx[:, :, t]` is the `dxt` of step $t$, and `da0` is the `da_prev` of the first step.
 #
-# **Exercise 4.** Write `lstm_backward`, using your `lstm_cell_backward`. A loop over the steps
-# in reverse is all it takes.
+# </details>
 
 # %% exercise="lstm_backward"
 from solutions.lstm_gru import lstm_backward
 
 # %% [markdown]
-# The test: every gradient against the numerical gradient of $L = \sum a \odot da$ over the
-# whole sequence, for a random upstream gradient `da` on every hidden state.
+# The test, once your forward pass and `lstm_cell_backward` have passed theirs: every gradient
+# against the numerical gradient of $L = \sum a \odot da$ over the whole sequence, for a random
+# upstream gradient `da` on every hidden state.
 
 # %%
 x_check = rng_check.standard_normal((2, 2, 4))
@@ -456,22 +510,23 @@ def lstm_loss(_):
     return np.sum(a * da_check)
 
 
-_, _, _, caches = lstm_forward(x_check, a0_check, p_check)
-grads = lstm_backward(da_check, caches)
-keys = ["dx", "da0", "dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo"]
-assert sorted(grads) == sorted(keys), f"the gradients dict should have the keys {keys}"
-inputs = {"dx": x_check, "da0": a0_check}
-errors = {
-    key: rel_error(grads[key], eval_numerical_gradient(lstm_loss, inputs[key] if key in inputs else p_check[key[1:]]))
-    for key in keys
-}  # fmt: skip
-print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
-worst = max(errors, key=errors.get)
-assert errors[worst] < 1e-6, (
-    f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e}); "
-    "is da_prev added to da[:, :, t], is dc_prev carried, are the weight gradients summed?"
-)
-print("lstm_backward: visible tests passed")
+if needs("lstm_cell_forward", "lstm_forward", "lstm_cell_backward"):
+    _, _, _, caches = lstm_forward(x_check, a0_check, p_check)
+    grads = lstm_backward(da_check, caches)
+    keys = ["dx", "da0", "dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo"]
+    assert sorted(grads) == sorted(keys), f"the gradients dict should have the keys {keys}"
+    inputs = {"dx": x_check, "da0": a0_check}
+    errors = {
+        key: rel_error(grads[key], eval_numerical_gradient(lstm_loss, inputs[key] if key in inputs else p_check[key[1:]]))
+        for key in keys
+    }  # fmt: skip
+    print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
+    worst = max(errors, key=errors.get)
+    assert errors[worst] < 1e-6, (
+        f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e}); "
+        "is da_prev added to da[:, :, t], is dc_prev carried, are the weight gradients summed?"
+    )
+    passed("lstm_backward")
 
 # %% hidden_tests="lstm_backward" points=3
 # Hidden tests check every gradient for random sizes, sequences and upstream gradients.
@@ -551,7 +606,7 @@ assert isinstance(cache, tuple) and len(cache) == 8, (
 assert np.allclose(cache[6], gru_demo["Wna"] @ a_prev_demo + gru_demo["bna"]), (
     "cache[6] should be hn = Wna a_prev + bna"
 )
-print("gru_cell_forward: visible tests passed")
+passed("gru_cell_forward")
 
 # %% hidden_tests="gru_cell_forward" points=2
 # Hidden tests check a_next, yt_pred and the cache for random sizes and parameters.
@@ -574,15 +629,16 @@ assert a.shape == (n_a, m, T_x) and y.shape == (n_y, m, T_x), (
 )
 a1, _, _ = gru_cell_forward(x_demo[:, :, 0], a0_demo, gru_demo)
 assert np.allclose(a[:, :, 0], a1), "step 0 should be gru_cell_forward(x[:, :, 0], a0, parameters)"
+a_last, y_last, _ = gru_cell_forward(x_demo[:, :, -1], a[:, :, -2], gru_demo)
 print("a[:, 1, -1] =", a[:, 1, -1])
-assert np.allclose(a[:, 1, -1], [-0.17937193, -0.78607513, 0.58538132, 0.64536881, 0.02052124]), (
+assert np.allclose(a[:, :, -1], a_last), (
     "the hidden state of the last step is wrong: does each step receive the a_next of the step before?"
 )
-assert np.allclose(y[:, 1, -1], [0.29097923, 0.70902077]), "the prediction of the last step is wrong"
+assert np.allclose(y[:, :, -1], y_last), "y_pred[:, :, t] should be the prediction yt_pred of step t"
 assert isinstance(caches, tuple) and len(caches) == 2 and len(caches[0]) == T_x, (
     "caches should be the tuple (list of the T_x cell caches, x)"
 )
-print("gru_forward: visible tests passed")
+passed("gru_forward")
 
 # %% hidden_tests="gru_forward" points=1
 # Hidden tests check a, y_pred and the caches for random sizes, parameters and sequences.
@@ -590,8 +646,19 @@ print("gru_forward: visible tests passed")
 # %% [markdown]
 # ## 7. The GRU backward pass, one step
 #
-# Given $da_{\text{next}}$, the gradients at the pre-activations of the candidate and the two
-# gates are
+# Given $da_{\text{next}}$, derive, before you read on: the gradients at the pre-activations of
+# the candidate $n$ and of the gates $z$ and $r$ (and at $h_n$, which $r$ multiplies); from them
+# the gradients of the six parameters; and the gradients with respect to $a^{\langle t-1
+# \rangle}$ and $x^{\langle t \rangle}$. Count the paths by which $a^{\langle t-1 \rangle}$
+# reaches $a^{\langle t \rangle}$: there are four.
+#
+# **Exercise 7.** Write `gru_cell_backward`. It returns a dict with the keys `dxt`, `da_prev`,
+# `dWr`, `dbr`, `dWz`, `dbz`, `dWnx`, `dbnx`, `dWna` and `dbna`.
+#
+# <details>
+# <summary><b>Check your derivation</b> (open it once you have tried)</summary>
+#
+# The gradients at the pre-activations of the candidate and the two gates are
 #
 # $$
 # \begin{aligned}
@@ -619,22 +686,18 @@ print("gru_forward: visible tests passed")
 # \odot z$. The gradient with respect to $x^{\langle t \rangle}$ is the last $n_x$ rows of
 # $W_r^\top dr' + W_z^\top dz'$ plus $W_{nx}^\top dn'$.
 #
-# **Exercise 7.** Write `gru_cell_backward`. It returns a dict with the keys `dxt`, `da_prev`,
-# `dWr`, `dbr`, `dWz`, `dbz`, `dWnx`, `dbnx`, `dWna` and `dbna`.
+# </details>
 
 # %% exercise="gru_cell_backward"
 from solutions.lstm_gru import gru_cell_backward
 
+# %% [markdown]
+# As for the LSTM, the tests use the caches of your `gru_cell_forward`, so they run once its
+# visible tests have passed: a cell whose update gate is open copies $a^{\langle t-1 \rangle}$,
+# so the whole gradient must go straight back; then every gradient against the numerical one.
+
 # %%
 GRU_KEYS = ["dxt", "da_prev", "dWr", "dbr", "dWz", "dbz", "dWnx", "dbnx", "dWna", "dbna"]
-# With the update gate at 1 the cell copies a_prev, so the whole gradient goes straight back.
-_, _, cache = gru_cell_forward(xt_demo, a_prev_demo, gru_gates(bz=50.0, br=0.0))
-grads = gru_cell_backward(np.ones((n_a, m)), cache)
-assert sorted(grads) == sorted(GRU_KEYS), f"the gradients dict should have the keys {GRU_KEYS}"
-assert np.allclose(grads["da_prev"], 1.0), (
-    "with z = 1, a_next = a_prev, so da_prev should be da_next: the direct path da_next * z"
-)
-
 g_check = init_gru_parameters(2, 3, 2, seed=3)
 for name in g_check:
     g_check[name] = g_check[name] + 0.5 * rng_check.standard_normal(g_check[name].shape)
@@ -645,19 +708,27 @@ def gru_cell_loss(_):
     return np.sum(a_next * da_next_check)
 
 
-_, _, cache = gru_cell_forward(xt_check, a_prev_check, g_check)
-grads = gru_cell_backward(da_next_check, cache)
-inputs = {"dxt": xt_check, "da_prev": a_prev_check}
-errors = {
-    key: rel_error(grads[key], eval_numerical_gradient(gru_cell_loss, inputs[key] if key in inputs else g_check[key[1:]]))
-    for key in GRU_KEYS
-}  # fmt: skip
-print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
-worst = max(errors, key=errors.get)
-assert errors[worst] < 1e-6, (
-    f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e})"
-)
-print("gru_cell_backward: visible tests passed")
+if needs("gru_cell_forward"):
+    _, _, cache = gru_cell_forward(xt_demo, a_prev_demo, gru_gates(bz=50.0, br=0.0))
+    grads = gru_cell_backward(np.ones((n_a, m)), cache)
+    assert sorted(grads) == sorted(GRU_KEYS), f"the gradients dict should have the keys {GRU_KEYS}"
+    assert np.allclose(grads["da_prev"], 1.0), (
+        "with z = 1, a_next = a_prev, so da_prev should be da_next: the direct path da_next * z"
+    )
+
+    _, _, cache = gru_cell_forward(xt_check, a_prev_check, g_check)
+    grads = gru_cell_backward(da_next_check, cache)
+    inputs = {"dxt": xt_check, "da_prev": a_prev_check}
+    errors = {
+        key: rel_error(grads[key], eval_numerical_gradient(gru_cell_loss, inputs[key] if key in inputs else g_check[key[1:]]))
+        for key in GRU_KEYS
+    }  # fmt: skip
+    print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
+    worst = max(errors, key=errors.get)
+    assert errors[worst] < 1e-6, (
+        f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e})"
+    )
+    passed("gru_cell_backward")
 
 # %% hidden_tests="gru_cell_backward" points=3
 # Hidden tests check every gradient for random sizes, parameters and upstream gradients.
@@ -665,12 +736,20 @@ print("gru_cell_backward: visible tests passed")
 # %% [markdown]
 # ## 8. Backpropagation through time for the GRU
 #
+# One state to carry, as in the RNN's `rnn_backward`: derive what reaches the hidden state of
+# step $t$, and how the other gradients are assembled.
+#
+# **Exercise 8.** Write `gru_backward`, using your `gru_cell_backward`. It returns a dict with
+# the keys `dx`, `da0`, `dWr`, `dbr`, `dWz`, `dbz`, `dWnx`, `dbnx`, `dWna` and `dbna`.
+#
+# <details>
+# <summary><b>Check your derivation</b> (open it once you have tried)</summary>
+#
 # As for the RNN: the hidden state of step $t$ receives `da[:, :, t]` plus the `da_prev` of
 # step $t+1$, the parameter gradients are summed over the steps, `dx[:, :, t]` is the `dxt` of
 # step $t$ and `da0` the `da_prev` of the first step.
 #
-# **Exercise 8.** Write `gru_backward`, using your `gru_cell_backward`. It returns a dict with
-# the keys `dx`, `da0`, `dWr`, `dbr`, `dWz`, `dbz`, `dWnx`, `dbnx`, `dWna` and `dbna`.
+# </details>
 
 # %% exercise="gru_backward"
 from solutions.lstm_gru import gru_backward
@@ -682,22 +761,23 @@ def gru_loss(_):
     return np.sum(a * da_check)
 
 
-_, _, caches = gru_forward(x_check, a0_check, g_check)
-grads = gru_backward(da_check, caches)
-keys = ["dx", "da0", "dWr", "dbr", "dWz", "dbz", "dWnx", "dbnx", "dWna", "dbna"]
-assert sorted(grads) == sorted(keys), f"the gradients dict should have the keys {keys}"
-inputs = {"dx": x_check, "da0": a0_check}
-errors = {
-    key: rel_error(grads[key], eval_numerical_gradient(gru_loss, inputs[key] if key in inputs else g_check[key[1:]]))
-    for key in keys
-}  # fmt: skip
-print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
-worst = max(errors, key=errors.get)
-assert errors[worst] < 1e-6, (
-    f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e}); "
-    "is da_prev added to da[:, :, t], are the parameter gradients summed over the steps?"
-)
-print("gru_backward: visible tests passed")
+if needs("gru_cell_forward", "gru_forward", "gru_cell_backward"):
+    _, _, caches = gru_forward(x_check, a0_check, g_check)
+    grads = gru_backward(da_check, caches)
+    keys = ["dx", "da0", "dWr", "dbr", "dWz", "dbz", "dWnx", "dbnx", "dWna", "dbna"]
+    assert sorted(grads) == sorted(keys), f"the gradients dict should have the keys {keys}"
+    inputs = {"dx": x_check, "da0": a0_check}
+    errors = {
+        key: rel_error(grads[key], eval_numerical_gradient(gru_loss, inputs[key] if key in inputs else g_check[key[1:]]))
+        for key in keys
+    }  # fmt: skip
+    print("  ".join(f"{key} {error:.1e}" for key, error in errors.items()))
+    worst = max(errors, key=errors.get)
+    assert errors[worst] < 1e-6, (
+        f"grads['{worst}'] does not match the numerical gradient (relative error {errors[worst]:.1e}); "
+        "is da_prev added to da[:, :, t], are the parameter gradients summed over the steps?"
+    )
+    passed("gru_backward")
 
 # %% hidden_tests="gru_backward" points=3
 # Hidden tests check every gradient for random sizes, sequences and upstream gradients.
@@ -710,7 +790,10 @@ print("gru_backward: visible tests passed")
 # last hidden state only), the norm of $\partial L / \partial a^{\langle t \rangle}$ at every
 # step $t$. We repeat it for the three cells, on the same random sequence of $T_x = 50$ steps,
 # with 32 hidden units and the weights of the `init_*_parameters` functions, and your forward
-# functions and one-step backward functions.
+# functions and one-step backward functions. The LSTM's gradient flows back through two states,
+# so for it we measure both together: the norm of the pair
+# $(\partial L / \partial a^{\langle t \rangle}, \partial L / \partial c^{\langle t \rangle})$,
+# the square root of the sum of all their squared entries.
 #
 # We run it twice. On the left, every bias is zero, as initialised. On the right, the gates that
 # **keep** the old state start open: the LSTM's forget-gate bias $b_f$ and the GRU's
@@ -736,11 +819,11 @@ def rnn_gradient_norms(x, a0, parameters):
 
 
 def lstm_gradient_norms(x, a0, parameters):
-    """The same for the LSTM: the gradient flows back through a AND c."""
+    """The same for the LSTM, whose gradient flows back through a AND c: ||(dL/da_t, dL/dc_t)||."""
     _, _, _, (cache_list, _) = lstm_forward(x, a0, parameters)
     da, dc, norms = np.ones_like(a0), np.zeros_like(a0), []
     for cache in reversed(cache_list):
-        norms.append(np.linalg.norm(da))
+        norms.append(np.sqrt(np.sum(da**2) + np.sum(dc**2)))
         grads = lstm_cell_backward(da, dc, cache)
         da, dc = grads["da_prev"], grads["dc_prev"]
     return np.array(norms[::-1])
@@ -776,28 +859,47 @@ titles = {0.0: "all biases zero", 2.0: r"keep-gates open: $b_f = b_z = 2$"}
 if not GRADING:
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
     for ax, (keep_bias, curves) in zip(axes, norms.items(), strict=True):
+        measured = {"RNN": r"$\|da\|$", "LSTM": r"$\|(da, dc)\|$", "GRU": r"$\|da\|$"}
         for (name, curve), style in zip(curves.items(), ("-", "--", "-."), strict=True):
-            ax.plot(np.arange(1, T_flow + 1), curve / curve[-1], style, lw=2, label=name)
+            ax.plot(
+                np.arange(1, T_flow + 1), curve / curve[-1], style, lw=2, label=f"{name}: {measured[name]}"
+            )
         ax.set(yscale="log", xlabel="time step $t$", title=titles[keep_bias])
         ax.grid(alpha=0.3, which="both")
         ax.legend()
-    axes[0].set_ylabel(r"$\|\partial L / \partial a^{\langle t \rangle}\|$, relative to the last step")
+    axes[0].set_ylabel(r"gradient norm at step $t$, relative to the last step")
     fig.suptitle(f"Gradient reaching step t from the last step (T = {T_flow})")
     plt.show()
+reaching = {
+    bias: {name: curve[0] / curve[-1] for name, curve in curves.items()} for bias, curves in norms.items()
+}
 for keep_bias, curves in norms.items():
     print(f"{titles[keep_bias].replace('$', ''):>28}: gradient at step 1 / at step {T_flow}: "
-          + ",  ".join(f"{name} {curve[0] / curve[-1]:.1e}" for name, curve in curves.items()))  # fmt: skip
+          + ",  ".join(f"{name} {reaching[keep_bias][name]:.1e}" for name in curves))  # fmt: skip
+lstm_open = norms[2.0]["LSTM"] / norms[2.0]["LSTM"][-1]
+print(f"LSTM, keep-gate open: one step back {lstm_open[-2]:.2f} of the gradient, {lstm_open.min():.2f} at the "
+      f"lowest (step {lstm_open.argmin() + 1}), {lstm_open[0]:.2f} at step 1")  # fmt: skip
 
 # %% [markdown]
 # What the two panels show:
 #
 # - **The RNN's gradient vanishes**: from the last step back to the first it shrinks by a factor
-#   of about $10^{-8}$, a constant factor per step, as in notebook 05. Each step multiplies it by
+#   of a few $10^{-8}$, a constant factor per step, as in notebook 05. Each step multiplies it by
 #   $W_{aa}^\top$ and by $\tanh' = 1 - a^2 \le 1$.
 # - **With the keep-gates open, the LSTM's and the GRU's gradients survive**: fifty steps back,
-#   the LSTM still receives more than half of the gradient and the GRU about a hundredth, where
-#   the RNN receives a few hundred-millionths.
-# - **With every bias zero, the gated cells vanish too**, as fast as the RNN.
+#   the LSTM's (of its hidden state and cell state together, the two ways the gradient flows
+#   back through an LSTM) is even larger than at the last step, and the GRU's about a
+#   hundredth, where the RNN receives a few hundred-millionths.
+# - **With every bias zero, the gated cells vanish too**: the LSTM's gradient as fast as the
+#   RNN's, the GRU's ten times faster.
+# - **The LSTM's curve dips at the last step.** There the gradient of ones sits on
+#   $a^{\langle T \rangle}$ alone. To enter the cell state it must pass the output gate (about
+#   0.5 here) and the derivative of $\tanh(c)$, so one step back only 0.39 of it is left. From
+#   there it travels mostly along the cell state, multiplied at every step by the forget gates
+#   (0.87 on average, close to $\sigma(2) \approx 0.88$) and topped up through the gates'
+#   weights; it sinks a little further, to 0.28 at step 44. Towards the start of the sequence,
+#   where the states are still small (the network started from zero), the tanh derivatives are
+#   close to 1 and the norm grows back, to 1.27 at step 1.
 #
 # The reason is the **additive cell-state path**. From $c^{\langle t \rangle} =
 # \Gamma_f^{\langle t \rangle} \odot c^{\langle t-1 \rangle} + \Gamma_u^{\langle t \rangle}
@@ -812,6 +914,7 @@ for keep_bias, curves in norms.items():
 # no weight matrix and no tanh derivative, only the forget gates. Where they are close to 1,
 # the product stays close to 1 over many steps, and the gradient arrives. With $b_f = 0$ they
 # start near $\sigma(0) = 0.5$, and $0.5^{50} \approx 10^{-15}$: the path is there, but closed.
+# (The cell below checks every number of this section.)
 # The GRU's direct path is the same idea: $a^{\langle t \rangle} = (1-z) \odot n + z \odot
 # a^{\langle t-1 \rangle}$ sends $da_{\text{next}} \odot z$ straight back to
 # $a^{\langle t-1 \rangle}$ (the direct path of your `gru_cell_backward`), a product of update
@@ -822,6 +925,46 @@ for keep_bias, curves in norms.items():
 # training can learn to hold a gate open as long as a memory must be kept, and to close it when
 # the memory should be forgotten. The RNN has no such knob: its only factor is $W_{aa}$, which
 # either shrinks the gradient or, made larger, makes it explode (notebook 05).
+
+# %%
+lstm_open_parameters = init_lstm_parameters(n_x_flow, n_a_flow, 3, seed=1)
+lstm_open_parameters["bf"] = np.full((n_a_flow, 1), 2.0)
+_, _, c_open, (open_caches, _) = lstm_forward(x_flow, a0_flow, lstm_open_parameters)
+output_gate = np.mean([cache[7] for cache in open_caches])
+forget_gate = np.mean([cache[4] for cache in open_caches])
+sigma_2 = 1 / (1 + np.exp(-2.0))
+cell_size = np.abs(c_open).mean(axis=(0, 1))
+print(f"output gate on average {output_gate:.2f}, forget gate {forget_gate:.2f}; sigma(2) = {sigma_2:.2f}; "
+      f"0.5 ** 50 = {0.5**50:.0e}; mean |c| at steps 1 and {T_flow}: {cell_size[0]:.2f} and {cell_size[-1]:.2f}")  # fmt: skip
+if needs(
+    "lstm_cell_forward",
+    "lstm_forward",
+    "lstm_cell_backward",
+    "gru_cell_forward",
+    "gru_forward",
+    "gru_cell_backward",
+):
+    assert 1e-8 < reaching[0.0]["RNN"] < 1e-7, (
+        "the text above says that the RNN keeps a few 1e-8 of its gradient"
+    )
+    assert (
+        0.5 < reaching[0.0]["LSTM"] / reaching[0.0]["RNN"] < 2
+        and 0.05 < reaching[0.0]["GRU"] / reaching[0.0]["RNN"] < 0.2
+    ), (
+        "the text above says that with zero biases the LSTM's gradient vanishes as fast as the RNN's, the GRU's ten times faster"
+    )
+    assert reaching[2.0]["LSTM"] > 1 and 0.005 < reaching[2.0]["GRU"] < 0.02, (
+        "the text above says that with the keep-gates open the LSTM keeps all of its gradient and the GRU about 1/100"
+    )
+    lowest = (f"{lstm_open.min():.2f}", lstm_open.argmin() + 1)
+    assert (f"{lstm_open[-2]:.2f}", lowest, f"{lstm_open[0]:.2f}") == ("0.39", ("0.28", 44), "1.27"), (
+        "the text above quotes the LSTM's 0.39 one step back, 0.28 at step 44, 1.27 at step 1"
+    )
+    assert abs(output_gate - 0.5) < 0.05 and (f"{forget_gate:.2f}", f"{sigma_2:.2f}") == ("0.87", "0.88"), (
+        "the text above says that the output gate is about 0.5 and the forget gate 0.87 on average, close to sigma(2) = 0.88"
+    )
+    assert f"{0.5**50:.0e}" == "9e-16", "the text above says that 0.5 ** 50 is about 1e-15"
+    assert cell_size[0] < cell_size[-1] / 2, "the text above says that the states are small at the start"
 
 # %% [markdown]
 # ## 10. Optional: your LSTM and GRU against PyTorch
@@ -946,3 +1089,35 @@ else:
 # %% [markdown]
 # Next, in notebook 07: a character-level language model, trained on text with the cells you
 # have written.
+
+# %% [markdown]
+# ## Further reading
+#
+# - S. Hochreiter and J. Schmidhuber (1997), "Long short-term memory", *Neural Computation*
+#   9(8): the LSTM and its constant error flow through the cell state.
+# - F. A. Gers, J. Schmidhuber and F. Cummins (2000), "Learning to forget: continual prediction
+#   with LSTM", *Neural Computation* 12(10): the forget gate, part of every LSTM since.
+# - K. Cho, B. van Merriënboer, C. Gulcehre, D. Bahdanau, F. Bougares, H. Schwenk and Y. Bengio
+#   (2014), "Learning phrase representations using RNN encoder-decoder for statistical machine
+#   translation", EMNLP, arXiv:1406.1078: the GRU; and J. Chung, C. Gulcehre, K. Cho and
+#   Y. Bengio (2014), "Empirical evaluation of gated recurrent neural networks on sequence
+#   modeling", arXiv:1412.3555, which compares it with the LSTM.
+# - R. Jozefowicz, W. Zaremba and I. Sutskever (2015), "An empirical exploration of recurrent
+#   network architectures", ICML: among other findings, why the forget-gate bias should start
+#   at 1.
+# - Stanford's CS231n, lecture 10, "Recurrent Neural Networks" (2017),
+#   <http://cs231n.stanford.edu/slides/2017/cs231n_2017_lecture10.pdf>: the LSTM's
+#   uninterrupted gradient flow along the cell state; and assignment 3 (`rnn_layers.py`,
+#   `lstm_step_forward` and `lstm_step_backward`), the same cell with the four gates stacked,
+#   batch-first, <https://cs231n.github.io>.
+# - A. Karpathy, J. Johnson and L. Fei-Fei (2015), "Visualizing and understanding recurrent
+#   networks", arXiv:1506.02078: LSTM and GRU language models compared, and what their gates do
+#   on real text (how often they are saturated, open or shut); with A. Karpathy (2015), "The
+#   Unreasonable Effectiveness of Recurrent Neural Networks",
+#   <http://karpathy.github.io/2015/05/21/rnn-effectiveness/>, the LSTM language models that
+#   notebook 07 builds on a small scale.
+# - C. Olah (2015), "Understanding LSTM Networks",
+#   <https://colah.github.io/posts/2015-08-Understanding-LSTMs/>: the LSTM and its variants,
+#   drawn.
+# - I. Goodfellow, Y. Bengio and A. Courville (2016), *Deep Learning*, MIT Press, section 10.10
+#   (the LSTM and other gated RNNs), <https://www.deeplearningbook.org>.
