@@ -63,12 +63,12 @@ bench: install
 	$(PYTHON) bench/run.py
 
 # make grade SUBMISSIONS=<course/submitted, a folder of notebooks or an LMS zip> [COURSE=course]
-#            [WORKERS=n] [ARGS="--timeout 120 --force ..."]
+#            [WORKERS=n | SCHEDULER=tcp://host:8786] [ARGS="--timeout 120 --force ..."]
 # autogrades a class with nbgrader, in parallel and sandboxed: feedback pages and grades.csv
-# (python -m autograder.grading --help).
+# (python -m autograder.grading --help). SCHEDULER: on that Dask cluster instead of local workers.
 grade: install
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder or zip> [COURSE=course] [WORKERS=n]"; exit 2; }
-	$(PYTHON) -m autograder.grading grade "$(SUBMISSIONS)" $(if $(COURSE),--course "$(COURSE)") $(if $(WORKERS),--workers $(WORKERS)) $(ARGS)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder or zip> [COURSE=course] [WORKERS=n | SCHEDULER=address]"; exit 2; }
+	$(PYTHON) -m autograder.grading grade "$(SUBMISSIONS)" $(if $(COURSE),--course "$(COURSE)") $(if $(WORKERS),--workers $(WORKERS)) $(if $(SCHEDULER),--scheduler "$(SCHEDULER)") $(ARGS)
 
 # make hub INSTRUCTOR=<user> [STUDENTS=students] [COURSE=course] [EXCHANGE=/srv/nbgrader/exchange]
 #          [HUB_DIR=/srv/rnn-hub] [HUB_IP=127.0.0.1] [HUB_PORT=8000]

@@ -3,14 +3,16 @@
     python -m autograder.grading release
     python -m autograder.grading grade SUBMISSIONS [--course DIR] [--assignment NAME] [--workers N]
                                      [--timeout S] [--notebook-timeout S] [--memory MB] [--cpu S]
-                                     [--force] [--no-feedback] [--skip-unknown-assignments]
+                                     [--scheduler ADDRESS] [--force] [--no-feedback]
+                                     [--skip-unknown-assignments]
 
 `release` builds the student release of every assignment (course.build). `grade` reads the
 submissions (nbgrader's submitted/<student>/<assignment>/ layout, a folder of notebooks, or a
 zip as an LMS exports it: see autograder/grading/intake.py), copies them into the course's submitted/,
-and autogrades each with nbgrader in one of N worker processes. Each worker has a scratch
-copy of the course and its gradebook; the main process alone writes the results into the
-course's gradebook, so the gradebook stays consistent. Each notebook runs in the grading
+and autogrades each with nbgrader in one of N worker processes (or on a Dask cluster with
+--scheduler: autograder/grading/dask.py). Each worker has a scratch copy of the course and its
+gradebook; the main process alone writes the results into the course's gradebook, so the
+gradebook stays consistent. Each notebook runs in the grading
 sandbox (autograder/sandbox/execute.py, launcher.py) and its hidden tests are judged
 outside the student's kernel (autograder/sandbox/judge.py). Feedback pages come from nbgrader
 generate_feedback, grades.csv from the course gradebook (nbgrader export's columns, quoted).
@@ -49,6 +51,11 @@ def main(argv=None):
         default=Settings.notebook_timeout,
         help="seconds of grading per notebook; one that takes longer is not graded (default: %(default)s)",
     )
+    grading.add_argument(
+        "--scheduler",
+        default="",
+        help="grade on the Dask cluster of this scheduler (tcp://HOST:8786) instead of local workers",
+    )
     grading.add_argument("--memory", type=int, default=Settings.memory, help="MB of memory per kernel")
     grading.add_argument("--cpu", type=int, default=Settings.cpu, help="CPU seconds per kernel")
     grading.add_argument("--force", action="store_true", help="regrade submissions graded before")
@@ -72,6 +79,7 @@ def main(argv=None):
         cpu=args.cpu,
         feedback=not args.no_feedback,
         notebook_timeout=args.notebook_timeout,
+        scheduler=args.scheduler,
     )
     try:
         summary = grade(

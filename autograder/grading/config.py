@@ -23,9 +23,11 @@ class Settings:
     max_output: int = 20_000_000  # bytes of output kept per notebook
     feedback: bool = True
     notebook_timeout: int = 1800  # seconds of grading per notebook, on top of the per-cell timeout
+    scheduler: str = ""  # a Dask scheduler's address: grade on that cluster instead of the local pool
 
     def fingerprint(self):
-        ignored = ("workers", "feedback", "notebook_timeout")  # they change no grade that is recorded
+        # they change no grade that is recorded
+        ignored = ("workers", "feedback", "notebook_timeout", "scheduler")
         kept = {k: v for k, v in asdict(self).items() if k not in ignored}
         return json.dumps(kept, sort_keys=True)
 

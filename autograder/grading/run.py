@@ -209,6 +209,15 @@ def run_jobs(jobs, initargs, settings, on_result, quiet):
         progress.close()
 
 
+def executor(settings):
+    """What grades the jobs: the local pool, or the Dask cluster at settings.scheduler (dask.py)."""
+    if settings.scheduler:
+        from autograder.grading import dask
+
+        return dask.run_jobs
+    return run_jobs
+
+
 # ---------------------------------------------------------------- the run
 
 
@@ -276,7 +285,7 @@ def grade(
                 done.append(result)
 
         initargs = (str(course_root), str(base), str(snapshot), settings)
-        run_jobs(jobs, initargs, settings, on_result, quiet)
+        executor(settings)(jobs, initargs, settings, on_result, quiet)
         csv_path = Path(csv) if csv else course_root / "grades.csv"
         with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gradebook:
             export_csv(gradebook, csv_path)
