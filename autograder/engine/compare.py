@@ -71,7 +71,9 @@ def output_problems(got, expected, name, rtol=1e-6, atol=1e-9, equal_nan=False, 
     whose structure differs from it; problem is None where `got` matches. name(path) says what
     the part is called in a message."""
     where = name(path)
-    if isinstance(expected, (tuple, list)):
+    if number_list(expected):  # losses, a history: one value, kept in a list or an array
+        yield path, numbers_problem(got, expected, where, rtol, atol, equal_nan)
+    elif isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)):
             kind = type(expected).__name__
             yield path, f"{where} should be a {kind} of {len(expected)} values, but it is {describe(got)}"
@@ -90,6 +92,29 @@ def output_problems(got, expected, name, rtol=1e-6, atol=1e-9, equal_nan=False, 
                 yield from output_problems(got[k], expected[k], name, rtol, atol, equal_nan, (*path, k))
     else:
         yield path, leaf_problem(got, expected, where, rtol, atol, equal_nan)
+
+
+def number_list(value):
+    """True for a non-empty list of numbers."""
+    return isinstance(value, list) and bool(value) and all(is_number(v) for v in value)
+
+
+def as_numbers(value):
+    """A list of numbers, or a 1-D array of them, as a float64 array; anything else as it is."""
+    if number_list(value) or (type(value) is np.ndarray and value.ndim == 1 and value.dtype.kind in "iuf"):
+        return np.asarray(value, dtype=np.float64)
+    return value
+
+
+def numbers_problem(got, expected, where, rtol, atol, equal_nan):
+    """Why `got` is not the list of numbers `expected` (a list, a tuple or a 1-D array will do)."""
+    sequence = isinstance(got, (list, tuple)) or (type(got) is np.ndarray and got.ndim == 1)
+    if sequence and len(got) != len(expected):
+        return f"{where} should hold {len(expected)} values, but it holds {len(got)}"
+    values = as_numbers(list(got) if isinstance(got, tuple) else got)
+    if type(values) is not np.ndarray:
+        return f"{where} should be a list of {len(expected)} numbers, but it is {describe(got)}"
+    return value_problem(values, as_numbers(expected), where, rtol, atol, equal_nan)
 
 
 def leaf_problem(got, expected, where, rtol, atol, equal_nan):

@@ -14,7 +14,7 @@ import zlib
 
 import numpy as np
 
-from autograder.engine.compare import matches, mutation_problem, output_problems, part
+from autograder.engine.compare import as_numbers, matches, mutation_problem, output_problems, part
 from autograder.engine.names import Names, argument_names, docstring_items, path_name, returned_names
 from autograder.engine.registry import MISTAKES
 from autograder.engine.relations import relation
@@ -41,7 +41,11 @@ def returns_something(reference):
 
 
 def same(exercise, got, expected):
-    return matches(got, expected, exercise.rtol, exercise.atol)
+    """True when two answers agree both ways: one in a list and one in an array are not the same
+    answer, although an array of numbers may stand where a list of them is expected."""
+    return matches(got, expected, exercise.rtol, exercise.atol) and matches(
+        expected, got, exercise.rtol, exercise.atol
+    )
 
 
 def same_changes(exercise, case, after, theirs):
@@ -85,6 +89,7 @@ def output_hints(exercise, function, case, got, expected, leaves, names):
     """The lines that explain wrong returned values: which, known mistakes, relations, terms."""
     wrong = [path for path, problem in leaves if problem]
     name = lambda path: path_name(names, path)  # noqa: E731
+    at = lambda value, path: as_numbers(part(value, path))  # noqa: E731 (a list of losses as an array)
     lines = []
     if len(leaves) > 1:
         rest = "" if len(wrong) == len(leaves) else "; everything else is right"
@@ -97,18 +102,18 @@ def output_hints(exercise, function, case, got, expected, leaves, names):
     if not rest:
         return lines
     problems = dict(leaves)
-    lines += [f"Also, {problems[p]}." for p in rest[1:] if not comparable(part(got, p), part(expected, p))][
+    lines += [f"Also, {problems[p]}." for p in rest[1:] if not comparable(at(got, p), at(expected, p))][
         :RELATIONS
     ]
     args_names = argument_names(exercise.reference, exercise.uses, parameter_names(function, len(case.args)))
     inputs = [(t.label, part(case.args, t.paths[0])) for t in terms(case.args, args_names) if t.index is None]
-    outputs = [(name(p), part(expected, p)) for p, _ in leaves]
+    outputs = [(name(p), at(expected, p)) for p, _ in leaves]
     found = {
         name(p): relation(
             name(p),
             p[-1] if p and isinstance(p[-1], str) else None,
-            part(got, p),
-            part(expected, p),
+            at(got, p),
+            at(expected, p),
             inputs,
             outputs,
             exercise.rtol,
@@ -119,7 +124,7 @@ def output_hints(exercise, function, case, got, expected, leaves, names):
     lines += relation_lines({key: sentence for key, sentence in found.items() if sentence})[:RELATIONS]
     table = simple_inputs_line(exercise, function, case.args, args_names)
     lines += [table] if table else []
-    comparable_rest = [p for p in rest if comparable(part(got, p), part(expected, p))]
+    comparable_rest = [p for p in rest if comparable(at(got, p), at(expected, p))]
     if comparable_rest:
         lines += term_lines(exercise, function, case, expected, comparable_rest, name)
     return lines

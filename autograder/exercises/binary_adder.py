@@ -4,12 +4,7 @@ import numpy as np
 
 from autograder.engine import Case, exercise
 from autograder.exercises.char_lm import ASCENT, OUTPUT_LAYER_MISTAKES, UNCLIPPED, random_model
-from autograder.exercises.shared import (
-    returned_problem,
-    same_seed_problem,
-    updated_then_returned,
-    value_and_cache,
-)
+from autograder.exercises.shared import same_seed_problem
 from solutions import binary_adder as ref
 
 
@@ -83,11 +78,7 @@ def adder_forward(rng):
         n_a, m, T = (int(n) for n in rng.integers(2, 7, size=3))
         a0 = 0.5 * rng.standard_normal((n_a, m))
         label = f"n_a={n_a}, m={m}, T={T}"
-        yield Case(
-            (random_bits(rng, m, T), a0, random_model(rng, 2, n_a, 1, scale=0.8)),
-            label,
-            verify=value_and_cache("y_hat", ("a", "rnn_caches")),
-        )
+        yield Case((random_bits(rng, m, T), a0, random_model(rng, 2, n_a, 1, scale=0.8)), label)
 
 
 adder_forward.mistake(
@@ -158,13 +149,7 @@ def adder_train_step(rng):
         learning_rate = float(rng.uniform(0.1, 2.0))
         label = f"n_a={n_a}, m={m}, T={T}, learning_rate={learning_rate:.3g}, max_norm={max_norm}"
         args = (x, y, random_model(rng, 2, n_a, 1, scale=0.8), learning_rate, max_norm)
-        yield Case(
-            args,
-            label,
-            verify=updated_then_returned(
-                ref.adder_train_step, "the updated parameters", returned_problem("the returned loss")
-            ),
-        )
+        yield Case(args, label)
 
 
 adder_train_step.mistake(*UNCLIPPED)

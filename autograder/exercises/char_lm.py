@@ -4,12 +4,7 @@ import numpy as np
 
 from autograder.engine import Case, exercise, output_problem
 from autograder.engine.registry import edited
-from autograder.exercises.shared import (
-    integer_array_problem,
-    parts_problem,
-    updated_then_returned,
-    value_and_cache,
-)
+from autograder.exercises.shared import integer_array_problem
 from solutions import char_lm as ref
 
 LETTERS = np.array(list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJ .,!?\n"))
@@ -169,11 +164,7 @@ def lm_forward(rng):
         X, Y = random_batch(rng, vocab_size, m, T)
         a0 = 0.5 * rng.standard_normal((n_a, m))
         label = f"vocab_size={vocab_size}, n_a={n_a}, m={m}, T={T}"
-        yield Case(
-            (X, Y, a0, random_model(rng, vocab_size, n_a, vocab_size)),
-            label,
-            verify=value_and_cache("the loss", ("y_pred", "a", "Y", "rnn_caches")),
-        )
+        yield Case((X, Y, a0, random_model(rng, vocab_size, n_a, vocab_size)), label)
 
 
 lm_forward.mistake(
@@ -233,11 +224,6 @@ for description, replacements in OUTPUT_LAYER_MISTAKES.items():
 # ---------------------------------------------------------------- optimize
 
 
-def optimize_returns_problem(returned, wanted, args):
-    names = ("the returned loss", "the returned gradients", "the returned a_last")
-    return parts_problem(returned, wanted, names, "what optimize returns")
-
-
 @exercise(ref.optimize, mutates=(3,))
 def optimize(rng):
     for max_norm in (0.05, 100.0, 0.2):
@@ -251,11 +237,7 @@ def optimize(rng):
             f"learning_rate={learning_rate:.3g}, max_norm={max_norm}"
         )
         args = (X, Y, a_prev, random_model(rng, vocab_size, n_a, vocab_size), learning_rate, max_norm)
-        yield Case(
-            args,
-            label,
-            verify=updated_then_returned(ref.optimize, "the updated parameters", optimize_returns_problem),
-        )
+        yield Case(args, label)
 
 
 # A training step's mistakes, the same in the binary adder's training step.
@@ -283,12 +265,6 @@ optimize.mistake(
 # ---------------------------------------------------------------- train_epoch
 
 
-def losses_problem(losses, wanted, args):
-    if not isinstance(losses, (list, tuple, np.ndarray)) or len(losses) != len(wanted):
-        return f"train_epoch should return a list of {len(wanted)} losses, one per batch"
-    return output_problem(np.asarray(losses, dtype=np.float64), np.array(wanted), "the returned losses")
-
-
 @exercise(ref.train_epoch, mutates=(2,))
 def train_epoch(rng):
     for seq_length in (4, 5):
@@ -298,11 +274,7 @@ def train_epoch(rng):
         targets = rng.integers(0, vocab_size, size=(m, L))
         label = f"vocab_size={vocab_size}, n_a={n_a}, m={m}, L={L}, seq_length={seq_length}"
         args = (inputs, targets, random_model(rng, vocab_size, n_a, vocab_size), seq_length, 0.5, 1.0)
-        yield Case(
-            args,
-            label,
-            verify=updated_then_returned(ref.train_epoch, "the trained parameters", losses_problem),
-        )
+        yield Case(args, label)
 
 
 train_epoch.mistake(

@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograder.engine import Case, exercise
-from autograder.exercises.shared import returned_problem, same_seed_problem, updated_then_returned
+from autograder.exercises.shared import same_seed_problem
 from solutions import long_memory as ref
 from solutions import lstm_gru as ref06
 from solutions import rnn_backward as ref05
@@ -104,13 +104,7 @@ def train_memory(rng):
         steps = list(range(first, first + 3))
         label = f"the {name}, T={T}, steps={steps}, batch_size={batch_size}, rate={learning_rate:.3g}"
         args = (CELLS[name], parameters, T, steps, batch_size, learning_rate)
-        yield Case(
-            args,
-            label,
-            verify=updated_then_returned(
-                ref.train_memory, "the trained parameters", returned_problem("the returned losses")
-            ),
-        )
+        yield Case(args, label)
 
 
 train_memory.mistake(

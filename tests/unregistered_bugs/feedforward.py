@@ -161,7 +161,7 @@ bug(
 )
 bug(
     "train",
-    None,
+    r"history\['loss'\] should hold 2 values, but it holds 1",
     "one iteration too few",
     {"range(iterations)": "range(iterations - 1)"},
 )

@@ -26,10 +26,10 @@ bug(
     "L = N // m: the targets run past the end",
     {"(len(ix) - 1) // m": "len(ix) // m"},
 )
-bug("lm_forward", None, "the loss without the minus sign", {"float(-np.mean(": "float(np.mean("})
+bug("lm_forward", r"opposite sign", "the loss without the minus sign", {"float(-np.mean(": "float(np.mean("})
 bug(
     "lm_forward",
-    r"the cache's a has wrong values",
+    r"Wrong: cache\[1\] \(a\); everything else is right",
     "the cache's slot of a holds the first rows of y_pred",
     {"(y_pred, a, Y, rnn_caches)": "(y_pred, y_pred[: a.shape[0]], Y, rnn_caches)"},
 )
@@ -51,13 +51,13 @@ bug(
 )
 bug(
     "optimize",
-    r"the returned a_last has wrong values",
+    r"Wrong: a_last; everything else is right",
     "a_last is the hidden state of the first step",
     {"cache[1][:, :, -1]": "cache[1][:, :, 0]"},
 )
 bug(
     "train_epoch",
-    r"the returned losses has wrong values",
+    r"Wrong: losses; everything else is right",
     "each batch's loss multiplied by its number of characters",
     {"losses.append(loss)": "losses.append(loss * Y.size)"},
 )
@@ -84,7 +84,7 @@ bug(
 )
 bug(
     "adder_forward",
-    None,
+    r"y_hat is tanh of the pre-activation whose sigmoid",
     "y_hat with a tanh instead of the sigmoid",
     {"return sigmoid(z)": "return np.tanh(z)"},
 )
