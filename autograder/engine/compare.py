@@ -99,11 +99,18 @@ def number_list(value):
     return isinstance(value, list) and bool(value) and all(is_number(v) for v in value)
 
 
+def one_number(value):
+    """The number that `value` is, or that an array holding one number holds (np.mean keeps some
+    in an array), as a float; None for anything else."""
+    if type(value) is np.ndarray and value.size == 1 and value.dtype.kind in "iuf":
+        value = value.reshape(())[()]
+    return float(value) if is_number(value) else None
+
+
 def as_numbers(value):
-    """A list of numbers, or a 1-D array of them, as a float64 array; anything else as it is."""
-    if number_list(value) or (type(value) is np.ndarray and value.ndim == 1 and value.dtype.kind in "iuf"):
-        return np.asarray(value, dtype=np.float64)
-    return value
+    """A list of numbers as a float64 array; anything else as it is."""
+    numbers = [one_number(v) for v in value] if isinstance(value, list) else [None]
+    return np.array(numbers, dtype=np.float64) if numbers and None not in numbers else value
 
 
 def numbers_problem(got, expected, where, rtol, atol, equal_nan):
@@ -111,7 +118,8 @@ def numbers_problem(got, expected, where, rtol, atol, equal_nan):
     sequence = isinstance(got, (list, tuple)) or (type(got) is np.ndarray and got.ndim == 1)
     if sequence and len(got) != len(expected):
         return f"{where} should hold {len(expected)} values, but it holds {len(got)}"
-    values = as_numbers(list(got) if isinstance(got, tuple) else got)
+    numeric = type(got) is np.ndarray and got.ndim == 1 and got.dtype.kind in "iuf"
+    values = got.astype(np.float64) if numeric else as_numbers(list(got) if isinstance(got, tuple) else got)
     if type(values) is not np.ndarray:
         return f"{where} should be a list of {len(expected)} numbers, but it is {describe(got)}"
     return value_problem(values, as_numbers(expected), where, rtol, atol, equal_nan)

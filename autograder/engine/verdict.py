@@ -3,10 +3,11 @@ cases, compare, and explain what failed, in the student's terms.
 
 A wrong output is described by the docstring names of the returned values (names.py). Each
 wrong value is explained, where possible, by a known mistake that reproduces it and keeps the
-right values right; otherwise by what it is (relations.py: a negative, a multiple, a transpose,
-one step late...) and by which input's term is wrong (terms.py: probes with one input switched
-off). A hint is only ever about what failed: a mutated argument or a warning is named as such,
-and a known mistake is named for them only when it makes the same mutation or the same warning.
+right values right; otherwise by another value of one argument that gives it (options.py), or
+by what it is (relations.py: a negative, a multiple, a transpose, one step late...) and by which
+input's term is wrong (terms.py: probes with one input switched off). A hint is only ever about
+what failed: a mutated argument or a warning is named as such, and a known mistake is named for
+them only when it makes the same mutation or the same warning.
 """
 
 import functools
@@ -16,6 +17,7 @@ import numpy as np
 
 from autograder.engine.compare import as_numbers, matches, mutation_problem, output_problems, part
 from autograder.engine.names import Names, argument_names, docstring_items, path_name, returned_names
+from autograder.engine.options import other_value_line
 from autograder.engine.registry import MISTAKES
 from autograder.engine.relations import relation
 from autograder.engine.terms import mending_terms, simple_inputs_line, terms
@@ -101,6 +103,9 @@ def output_hints(exercise, function, case, got, expected, leaves, names):
     rest = [p for p in wrong if not any(p in paths for paths in explained.values())]
     if not rest:
         return lines
+    option = not explained and other_option(exercise, function, case, got)
+    if option:
+        return [*lines, option]
     problems = dict(leaves)
     lines += [f"Also, {problems[p]}." for p in rest[1:] if not comparable(at(got, p), at(expected, p))][
         :RELATIONS
@@ -204,11 +209,26 @@ def verified_hints(exercise, function, case, got, expected):
     known = mistake_lines(known_mistakes(exercise, case, lambda o: same(exercise, got, result(exercise, o))))
     if known:
         return known[:1]
+    option = other_option(exercise, function, case, got)
+    if option:
+        return [option]
 
     def mended(got, expected, probe):
         return case.verify(got, expected, probe, lambda *args: run(function, args)) is None
 
     return term_lines(exercise, function, case, expected, [()], None, mended)
+
+
+def other_option(exercise, function, case, got):
+    """'Your answer is the expected one for nonlinearity = 'sigmoid', but ...' (options.py), or None."""
+    return other_value_line(
+        exercise,
+        case,
+        got,
+        lambda mine, theirs: same(exercise, mine, theirs),
+        lambda outcome: result(exercise, outcome),
+        parameter_names(function, len(case.args)),
+    )
 
 
 def case_problem(exercise, function, case):

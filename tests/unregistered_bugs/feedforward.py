@@ -173,7 +173,7 @@ bug(
 )
 bug(
     "predict",
-    None,
+    r"the expected one for nonlinearity = 'sigmoid'",
     "the nonlinearity argument ignored: always sigmoid",
     {"forward(X, params, nonlinearity)": 'forward(X, params, "sigmoid")'},
 )
