@@ -1,5 +1,7 @@
 """Hidden tests and known mistakes of assignment 07: the character-level language model."""
 
+from copy import deepcopy
+
 import numpy as np
 
 from autograder.engine import Case, exercise, output_problem
@@ -328,11 +330,24 @@ def sample_problem(got, expected, args, call):
             f"at temperature 0 the characters should be the argmax of the scores; the first wrong one "
             f"is at position {first}: got {got[first]}, expected {expected[first]}"
         )
-    return (
+    drawn = (
         f"the characters drawn differ from the reference's with the same seed, first at position {first} "
-        f"(got {got[first]}, expected {expected[first]}). Make rng = np.random.default_rng(seed) once, "
-        "then draw each character with exactly one call rng.choice(vocab_size, p=p), "
-        "p = softmax(z / temperature) of shape (vocab_size,), and use rng for nothing else"
+        f"(got {got[first]}, expected {expected[first]})"
+    )
+    greedy = (*args[:3], 0.0, *args[4:])  # the same call without random draws
+    mine = call(*greedy)
+    if mine.error is None and integer_array_problem(mine.value, expected, "", "") is None:
+        wrong = np.flatnonzero(mine.value != ref.sample(*deepcopy(greedy)))
+        if len(wrong):
+            return (
+                f"{drawn}. At temperature 0 (no random draw) your characters differ too, first at "
+                f"position {int(wrong[0])}: the scores are wrong, not the random draws; check the hidden "
+                "state (after the prompt, and from step to step) and the scores z = Wya a + by"
+            )
+    return (
+        f"{drawn}. Make rng = np.random.default_rng(seed) once, then draw each character with exactly "
+        "one call rng.choice(vocab_size, p=p), p = softmax(z / temperature) of shape (vocab_size,), "
+        "and use rng for nothing else"
     )
 
 

@@ -69,7 +69,7 @@ bug(
 )
 bug(
     "sample",
-    None,
+    r"At temperature 0 \(no random draw\) your characters differ too",
     "the prompt's last character read twice (the whole prompt sets the state)",
     {"for ch in start[:-1]:": "for ch in start:"},
 )
