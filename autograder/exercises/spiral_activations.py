@@ -34,10 +34,17 @@ def spiral_problem(got, expected, args, call):
     angle = np.arctan2(X[:, 0], X[:, 1])  # the point is (r sin t, r cos t)
     planned = np.concatenate([np.linspace(4.0 * j, 4.0 * (j + 1), N) for j in range(K)])
     residual = np.angle(np.exp(1j * (angle - planned)))[radius > 0]
-    if abs(residual.std() - noise) > 0.25 * noise + 1e-9 or abs(residual.mean()) > 0.1 * noise + 1e-9:
+    # n draws of N(0, noise): their mean and standard deviation lie within 5 standard errors
+    # (noise / sqrt(n) and noise / sqrt(2 n)) but once in 10^6 samples
+    n = residual.size
+    if (
+        abs(residual.std() - noise) > 5 * noise / np.sqrt(2 * n) + 1e-9
+        or abs(residual.mean()) > 5 * noise / np.sqrt(n) + 1e-9
+    ):
         return (
             f"the angles should be np.linspace(4j, 4(j+1), N) plus Gaussian noise of standard "
-            f"deviation {noise}; the noise in yours has standard deviation {residual.std():.3g}"
+            f"deviation {noise}; the noise in yours has mean {residual.mean():.3g} and standard deviation "
+            f"{residual.std():.3g}"
         )
     return same_seed_problem(got, args, call, "data")
 
