@@ -11,7 +11,6 @@ them only when it makes the same mutation or the same warning.
 """
 
 import functools
-import zlib
 
 import numpy as np
 
@@ -20,6 +19,7 @@ from autograder.engine.names import Names, argument_names, docstring_items, path
 from autograder.engine.options import other_value_line
 from autograder.engine.registry import MISTAKES
 from autograder.engine.relations import relation
+from autograder.engine.seeds import case_seed
 from autograder.engine.terms import mending_terms, simple_inputs_line, terms
 from autograder.kernel.calls import argument_names as parameter_names
 from autograder.kernel.calls import error_message, run
@@ -278,9 +278,10 @@ def case_problem(exercise, function, case):
     return None
 
 
-def first_problem(exercise, function):
-    """(the first problem of function over the exercise's seeded cases or None, number of cases)."""
-    rng = np.random.default_rng(zlib.crc32(exercise.name.encode()))
+def first_problem(exercise, function, seed=None):
+    """(the first problem of function over the exercise's cases drawn with seed (default: the
+    course's shared cases, seeds.py) or None, number of cases)."""
+    rng = np.random.default_rng(case_seed(exercise.name) if seed is None else seed)
     cases = list(exercise.cases(rng))
     return next((p for p in (case_problem(exercise, function, c) for c in cases) if p), None), len(cases)
 

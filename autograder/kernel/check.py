@@ -31,7 +31,9 @@ def check(name, function):
 
         return judged_check(name, function, judge)
     from autograder.engine import EXERCISES, first_problem, load_exercises, passed_message
+    from autograder.engine.seeds import case_seed, with_seed
     from autograder.kernel.calls import isolated, ownership_problem
+    from autograder.learner.identity import named_learner
 
     if not EXERCISES:
         load_exercises()
@@ -39,11 +41,14 @@ def check(name, function):
         raise KeyError(f"no exercise named {name!r}")  # a bug in a notebook, not the student's
     exercise = EXERCISES[name]
     problem = ownership_problem(name, function, exercise.reference)
-    if problem is None:
-        problem, count = first_problem(exercise, isolated(function, exercise.uses))
-    if problem:
+    if problem is not None:
         raise CheckFailed(problem) from None
-    print(passed_message(name, count))
+    student = named_learner()  # whose cases: RNN_LEARNER (%selfcheck, %check), else the course's
+    seed = case_seed(name, student)
+    problem, count = first_problem(exercise, isolated(function, exercise.uses), seed)
+    if problem:
+        raise CheckFailed(with_seed(problem, student, seed)) from None
+    print(with_seed(passed_message(name, count), student, seed))
 
 
 def course_function(name, assignment=None):
