@@ -205,7 +205,9 @@ adam_step.mistake(
 def accuracy(rng):
     for _ in range(3):
         n_y, m = (int(v) for v in rng.permutation(np.arange(2, 12))[:2])
-        yield Case((random_probs(rng, n_y, m), rng.integers(0, n_y, size=m)), f"n_y={n_y}, m={m}")
+        probs, labels = random_probs(rng, n_y, m), rng.integers(0, n_y, size=m)
+        labels[0] = probs[:, 0].argmax()  # one right answer at least: its count is not its fraction
+        yield Case((probs, labels), f"n_y={n_y}, m={m}")
 
 
 accuracy.mistake(
