@@ -109,7 +109,7 @@ def sgd_step(params, grads, step_size):
 
 
 def gradient_magnitude(dW):
-    """The seed's per-layer gradient size: sum(|dW|) / sum(dW.shape).
+    """The per-layer gradient size of the vanishing-gradient experiment: sum(|dW|) / sum(dW.shape).
 
     Inputs:
     - dW: a weight gradient, shape (H_in, H_out).
