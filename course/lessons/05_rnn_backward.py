@@ -116,11 +116,15 @@ from solutions.softmax_classifier import eval_numerical_gradient, rel_error  # n
 # Then through the linear part, as for a layer of notebook 03 but with examples in columns (so
 # the transposes sit on the other side):
 #
-# $$ \frac{\partial L}{\partial x^{\langle t \rangle}} = W_{ax}^{\top} dz, \qquad
-#    \frac{\partial L}{\partial a^{\langle t-1 \rangle}} = W_{aa}^{\top} dz, \qquad
-#    \frac{\partial L}{\partial W_{ax}} = dz\, (x^{\langle t \rangle})^{\top}, \qquad
-#    \frac{\partial L}{\partial W_{aa}} = dz\, (a^{\langle t-1 \rangle})^{\top}, \qquad
-#    \frac{\partial L}{\partial b_a} = \sum_{j=1}^{m} dz_{:, j} . $$
+# $$
+# \begin{aligned}
+# \frac{\partial L}{\partial x^{\langle t \rangle}} &= W_{ax}^{\top} dz, &
+# \frac{\partial L}{\partial a^{\langle t-1 \rangle}} &= W_{aa}^{\top} dz, \\[1.5ex]
+# \frac{\partial L}{\partial W_{ax}} &= dz\, (x^{\langle t \rangle})^{\top}, &
+# \frac{\partial L}{\partial W_{aa}} &= dz\, (a^{\langle t-1 \rangle})^{\top}, &
+# \frac{\partial L}{\partial b_a} &= \sum_{j=1}^{m} dz_{:, j} .
+# \end{aligned}
+# $$
 #
 # The shapes agree: $dz\,(x^{\langle t \rangle})^{\top}$ is $(n_a, m)(m, n_x)$, the shape of
 # $W_{ax}$; the bias was added to every column, so its gradient sums the columns and keeps the

@@ -673,9 +673,9 @@ passed("gru_forward")
 #
 # $$
 # \begin{aligned}
-# dW_r &= dr' \,\text{concat}^\top, & db_r &= \textstyle\sum_{\text{columns}} dr', &
+# dW_r &= dr' \,\text{concat}^\top, & db_r &= \textstyle\sum_{\text{columns}} dr', \\
 # dW_z &= dz' \,\text{concat}^\top, & db_z &= \textstyle\sum_{\text{columns}} dz', \\
-# dW_{nx} &= dn' \, x^{\langle t \rangle\top}, & db_{nx} &= \textstyle\sum_{\text{columns}} dn', &
+# dW_{nx} &= dn' \, x^{\langle t \rangle\top}, & db_{nx} &= \textstyle\sum_{\text{columns}} dn', \\
 # dW_{na} &= dh_n \, a^{\langle t-1 \rangle\top}, & db_{na} &= \textstyle\sum_{\text{columns}} dh_n .
 # \end{aligned}
 # $$

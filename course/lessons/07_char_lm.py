@@ -529,8 +529,8 @@ assert (f"{FLOOR:.2f}", f"{np.exp(FLOOR):.2f}") == ("0.48", "1.61"), "the text b
 # To write text, the model first reads a **prompt**, one or more characters, from a zero hidden
 # state. Then, step after step, the character it picks is its next input:
 #
-# $$ a_t = \tanh(W_{ax} x_t + W_{aa} a_{t-1} + b_a), \qquad z_t = W_{ya} a_t + b_y, \qquad
-#    x_{t+1} = \text{onehot}(\text{the character picked from } z_t) , $$
+# $$ a_t = \tanh(W_{ax} x_t + W_{aa} a_{t-1} + b_a), \qquad z_t = W_{ya} a_t + b_y, $$
+# $$ x_{t+1} = \text{onehot}(\text{the character picked from } z_t) , $$
 #
 # where $x_1, \dots$ are the prompt's characters until it is used up. The first character
 # generated is the one that follows the prompt's last character. (Why a prompt rather than a
