@@ -18,7 +18,7 @@ EXTRAS := dev$(if $(filter true,$(CI)),$(comma)torch)
 # The networks here multiply small matrices, where BLAS threads cost more than they save.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: lab test release bench grade install chromium postgresql hub hub-parts
+.PHONY: lab test release bench grade install chromium postgresql sandbox hub hub-parts
 
 install: $(VENV)/.installed-$(EXTRAS)
 
@@ -47,11 +47,16 @@ postgresql:
 	@if [ "$(CI)" = true ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; fi
 
+# Graded kernels run in bubblewrap's sandbox (autograder/sandbox); on CI it is installed when missing.
+sandbox:
+	@if [ "$(CI)" = true ] && ! command -v bwrap >/dev/null; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y bubblewrap; fi
+
 # numpy picks its kernels by CPU (AVX2 or AVX-512), and exp or a sum can differ in the last bits.
 # On CI the numerical tests run again on the AVX2 code path, so they pass on either kind of CPU.
 AVX2_ONLY := NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR"
 
-test: install chromium postgresql
+test: install chromium postgresql sandbox
 	$(PYTHON) -m pytest
 	@if [ "$(CI)" = true ]; then echo "numerical tests again, without numpy's AVX-512 kernels:"; \
 	  $(AVX2_ONLY) $(PYTHON) -m pytest -m numerical tests; fi

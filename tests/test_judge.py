@@ -7,6 +7,7 @@ a graded notebook's kernel does, so every exercise of every assignment is run th
 
 import socket
 import struct
+import time
 
 import numpy as np
 import pytest
@@ -18,9 +19,10 @@ from autograder.kernel import course_function
 from autograder.kernel.calls import ownership_problem
 from autograder.kernel.check import JUDGE_ENV
 from autograder.kernel.wire import Channel, CourseFunction, WireError, decode, encode, judged_check
-from autograder.sandbox.judge import Judge
+from autograder.sandbox.judge import MAX_CONNECTIONS, Judge
 from solutions import rnn_forward as ref04
 from solutions import softmax_classifier as ref02
+from solutions import spiral_activations as ref01
 
 load_exercises()
 
@@ -81,16 +83,8 @@ def student_versions(name):
     return found
 
 
-# Notebook 10's train_memory calls make_memory_data(..., seed=step): through the judge a correct
-# answer fails today, as JudgeCallable (kernel/wire.py) takes no keyword arguments.
-JUDGE_BUG = pytest.mark.xfail(
-    strict=True, reason="the judge: a course function called with keyword arguments"
-)
-JUDGE_BUG_EXERCISES = {"train_memory"}
 CASES = [
-    pytest.param(
-        name, label, function, marks=[JUDGE_BUG] if name in JUDGE_BUG_EXERCISES else [], id=f"{name}:{label}"
-    )
+    pytest.param(name, label, function, id=f"{name}:{label}")
     for name in sorted(EXERCISES)
     for label, function in student_versions(name)
 ]
@@ -287,3 +281,22 @@ def test_in_a_lab_a_course_function_is_the_reference(monkeypatch):
     assert course_function("softmax", "03_three_layer_net") is ref02.softmax
     with pytest.raises(ImportError):
         course_function("rnn_forward", "04_rnn_forward")
+
+
+def test_a_flood_of_connections_is_refused_and_the_judge_still_serves(judge, session):
+    flood = [connected(judge) for _ in range(MAX_CONNECTIONS + 20)]
+    try:
+        flood[-1].settimeout(5)
+        assert flood[-1].recv(1) == b""  # closed at once: the judge keeps no thread for it
+    finally:
+        for sock in flood:
+            sock.close()
+    session.expect("relu_tests", "relu")
+    for _ in range(50):  # the flood's threads end as their connections close
+        try:
+            judged_check("relu", as_student_code(ref01.relu), session.address)
+            break
+        except WireError:
+            time.sleep(0.1)
+    ((passed, message),) = session.finish()
+    assert passed, message

@@ -13,7 +13,7 @@ and autogrades each with nbgrader in one of N worker processes (or on a Dask clu
 --scheduler: autograder/grading/dask.py). Each worker has a scratch copy of the course and its
 gradebook; the main process alone writes the results into the course's gradebook, so the
 gradebook stays consistent. Each notebook runs in the grading
-sandbox (autograder/sandbox/execute.py, launcher.py) and its hidden tests are judged
+sandbox (bubblewrap: autograder/sandbox/kernels.py) and its hidden tests are judged
 outside the student's kernel (autograder/sandbox/judge.py). Feedback pages come from nbgrader
 generate_feedback, grades.csv from the course gradebook (nbgrader export's columns, quoted).
 
@@ -56,8 +56,11 @@ def main(argv=None):
         default="",
         help="grade on the Dask cluster of this scheduler (tcp://HOST:8786) instead of local workers",
     )
-    grading.add_argument("--memory", type=int, default=Settings.memory, help="MB of memory per kernel")
-    grading.add_argument("--cpu", type=int, default=Settings.cpu, help="CPU seconds per kernel")
+    grading.add_argument("--memory", type=int, default=0, help="MB per kernel (default: the course's)")
+    grading.add_argument("--cpu", type=int, default=0, help="CPU seconds per kernel (default: the course's)")
+    grading.add_argument(
+        "--unsandboxed", action="store_true", help="grade where bubblewrap is missing (never a class's work)"
+    )
     grading.add_argument("--force", action="store_true", help="regrade submissions graded before")
     grading.add_argument("--no-feedback", action="store_true", help="do not generate feedback pages")
     grading.add_argument("--csv", help="where to write the grades (default: <course>/grades.csv)")
@@ -80,6 +83,7 @@ def main(argv=None):
         feedback=not args.no_feedback,
         notebook_timeout=args.notebook_timeout,
         scheduler=args.scheduler,
+        sandbox=not args.unsandboxed,
     )
     try:
         summary = grade(

@@ -5,8 +5,6 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from autograder.sandbox import launcher as sandbox
-
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_COURSE = ROOT / "course"
 
@@ -17,17 +15,19 @@ class Settings:
 
     workers: int = 0  # 0: one per core
     timeout: int = 0  # seconds per cell; 0: the course's Execute.timeout
-    memory: int = sandbox.Limits.memory // sandbox.MiB  # MB of address space per kernel
-    cpu: int = sandbox.Limits.cpu  # CPU seconds per kernel
+    memory: int = 0  # MB per kernel, all its processes; 0: the course's GradingExecute.memory_limit
+    cpu: int = 0  # CPU seconds per kernel, all its processes; 0: the course's GradingExecute.cpu_limit
     max_cell_output: int = 1_000_000  # bytes of output kept per cell
     max_output: int = 20_000_000  # bytes of output kept per notebook
     feedback: bool = True
     notebook_timeout: int = 1800  # seconds of grading per notebook, on top of the per-cell timeout
     scheduler: str = ""  # a Dask scheduler's address: grade on that cluster instead of the local pool
+    sandbox: bool = True  # False: grade without bubblewrap where it is missing (own notebooks only)
+    warm: int = 1  # kernels each worker starts ahead of the notebook that needs them
 
     def fingerprint(self):
         # they change no grade that is recorded
-        ignored = ("workers", "feedback", "notebook_timeout", "scheduler")
+        ignored = ("workers", "feedback", "notebook_timeout", "scheduler", "sandbox", "warm")
         kept = {k: v for k, v in asdict(self).items() if k not in ignored}
         return json.dumps(kept, sort_keys=True)
 
@@ -72,6 +72,10 @@ def grading_config(course_root, settings):
     config.GradingExecute.shutdown_kernel = "immediate"
     config.GradingExecute.max_cell_output = settings.max_cell_output
     config.GradingExecute.max_output = settings.max_output
+    if settings.memory:
+        config.GradingExecute.memory_limit = settings.memory
+    if settings.cpu:
+        config.GradingExecute.cpu_limit = settings.cpu
     return config
 
 

@@ -38,12 +38,12 @@ from autograder.grading.gradebook import snapshot as gradebook_snapshot
 from autograder.grading.report import Summary
 from autograder.grading.state import grader_fingerprint, load_state, save_state, submission_key, up_to_date
 from autograder.grading.worker import Job, worker_grade, worker_init
-from autograder.sandbox import launcher as sandbox
+from autograder.sandbox.cgroups import remove_stale as remove_stale_cgroups
+from autograder.sandbox.kernels import bwrap_problem
 
-NO_LANDLOCK = (
-    "Warning: this Linux kernel has no Landlock (5.13 or later needed), so the grading kernels run with\n"
-    "their memory, CPU and file-size limits but without the file-system confinement: student code could\n"
-    "read and write the files of the user who grades."
+UNSANDBOXED = (
+    "Warning: {problem}.\nThe notebooks are graded WITHOUT a sandbox: their code runs as you, with\n"
+    "per-process limits only. Do this for your own notebooks, never for a class."
 )
 
 
@@ -236,6 +236,11 @@ def grade(
 
     settings = settings or Settings()
     settings.workers = settings.workers or os.cpu_count() or 1
+    problem = bwrap_problem()
+    if problem and settings.sandbox:
+        raise intake.IntakeError(f"{problem}, or grade without a sandbox: --unsandboxed")
+    if problem and not quiet:
+        print(UNSANDBOXED.format(problem=problem), file=sys.stderr)
     course_root = Path(course_root).resolve()
     started = time.monotonic()
     lock, jobs, done = None, [], []
@@ -243,8 +248,6 @@ def grade(
     janitor = remove_when_gone(base)
     main_thread = threading.current_thread() is threading.main_thread()
     terminate = signal.signal(signal.SIGTERM, stop) if main_thread else None
-    if not quiet and not sandbox.landlock_abi():
-        print(NO_LANDLOCK, file=sys.stderr)
     try:
         known = course_assignments(course_root)
         submissions = intake.read_submissions(path, known, assignment, base / "input", skip_unknown)
@@ -300,6 +303,7 @@ def grade(
         if main_thread:
             signal.signal(signal.SIGTERM, terminate)
         shutil.rmtree(base, ignore_errors=True)
+        remove_stale_cgroups()  # of the kernels of workers that were killed
         if lock is not None:
             lock.close()
         janitor.stdin.close()

@@ -1,6 +1,12 @@
-"""A worker process: autogrades one notebook at a time, with nbgrader, in a scratch copy of the
-course, and returns its scores, notes and incidents as data."""
+"""A worker: autogrades one notebook at a time, with nbgrader, in a scratch copy of the course, and
+returns its scores, notes and incidents as data. The class grading command runs one per core
+(run.py); the self-check and the grading-contract tests run one in their own process.
 
+What it takes from a submission and gives back to the course never follows a link: the
+submission's regular files go into the scratch course; only the graded notebook (autograded/)
+and the feedback page (feedback/) go back into the course."""
+
+import multiprocessing.util
 import re
 import shutil
 import tempfile
@@ -11,9 +17,10 @@ from pathlib import Path
 import nbformat
 
 from autograder.grading.config import course_assignments, grading_config
-from autograder.sandbox import launcher as sandbox
+from autograder.sandbox.files import copy_files
 
 NOTES_CELL_ID = "grading-notes"
+MAX_FILES = 100 * 1024 * 1024  # bytes of a submission's files besides the notebook
 
 
 @dataclass
@@ -35,7 +42,7 @@ class Worker:
     """A scratch copy of the course in which one process autogrades submissions one by one."""
 
     def __init__(self, course_root, base, snapshot, settings):
-        from autograder.sandbox import execute
+        from autograder.sandbox import kernels
         from autograder.sandbox.judge import Judge
         from course.nbgrader_api import course_api
 
@@ -51,13 +58,21 @@ class Worker:
             if release.exists():
                 (self.root / "release" / name).mkdir(parents=True, exist_ok=True)
                 shutil.copy(release, self.root / "release" / name)
-        limits = sandbox.Limits(memory=settings.memory * sandbox.MiB, cpu=settings.cpu)
-        limits.landlock = sandbox.landlock_abi() > 0
-        self.runtime = execute.Runtime(
-            judge=Judge(self.root / "judge"), limits=limits, folder=self.root / "sandbox"
-        )
-        execute.RUNTIME = self.runtime
+        sandboxed = settings.sandbox or not kernels.bwrap_problem()
+        judge = Judge(self.root / "judge")
+        self.runtime = kernels.Runtime(self.root / "sandbox", judge, sandboxed, settings.warm)
+        kernels.RUNTIME = self.runtime
         self.api = course_api(course_root, self.root, grading_config(course_root, settings))
+
+    def close(self):
+        """Stop the kernels started ahead of time."""
+        self.runtime.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
     def grade(self, job):
         started = time.monotonic()
@@ -77,14 +92,12 @@ class Worker:
         shutil.copy(self.root / "pristine.db", self.root / "gradebook.db")
 
     def autograde(self, job):
-        from autograder.learner.scratch import error_text
-
         name, student = job.assignment, job.student
         self.reset(student, name, ("submitted", "autograded", "feedback"))
         folder = self.root / "submitted" / student / name
         submitted = self.course_root / "submitted" / student / name
-        # the submission's other files too (nbgrader's submission_secret.txt, the student's data)
-        shutil.copytree(submitted, folder, ignore=shutil.ignore_patterns("*.ipynb", ".*"))
+        # the submission's other files too (the student's data), never through a link
+        copy_files(submitted, folder, MAX_FILES)
         shutil.copyfile(job.notebook, folder / f"{name}.ipynb")
         if job.timestamp:
             (folder / "timestamp.txt").write_text(job.timestamp)
@@ -111,29 +124,25 @@ class Worker:
         graded_path = self.root / "autograded" / student / name / f"{name}.ipynb"
         graded = nbformat.read(graded_path, as_version=4)
         scores = self.read_scores(name, student)
-        lost = []
-        for cell in graded.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            grade_id = meta.get("grade_id")
-            if meta.get("grade") and grade_id:
-                for notebook in scores["notebooks"].values():
-                    grade = notebook["grades"].get(grade_id)
-                    if grade and grade["auto"] is not None and grade["auto"] < grade["max"]:
-                        lost.append((grade_id, error_text(cell) or "no points"))
+        cells = graded_cells(graded, scores)
+        lost = [(c["cell"], c["message"] or "no points") for c in cells if c["score"] < c["max"]]
         if add_notes_cell(graded, notes, incidents):
             nbformat.write(graded, graded_path)
         if self.settings.feedback:
             feedback = self.api.generate_feedback(name, student, force=True)
             if not feedback["success"]:
                 raise RuntimeError(f"nbgrader generate_feedback failed: {nbgrader_reason(feedback)}")
-        for kind in ("autograded", "feedback"):
-            source = self.root / kind / student / name
+        for kind, kept in (
+            ("autograded", (f"{name}.ipynb", "timestamp.txt")),
+            ("feedback", (f"{name}.html",)),
+        ):
             target = self.course_root / kind / student / name
-            if source.exists():
-                shutil.rmtree(target, ignore_errors=True)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copytree(source, target)
-        return {**scores, "notes": notes, "incidents": incidents, "lost": lost}
+            shutil.rmtree(target, ignore_errors=True)
+            for file_name in kept:
+                if (self.root / kind / student / name / file_name).is_file():
+                    target.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(self.root / kind / student / name / file_name, target / file_name)
+        return {**scores, "notes": notes, "incidents": incidents, "lost": lost, "cells": cells}
 
     def read_scores(self, name, student):
         from nbgrader.api import Gradebook
@@ -154,6 +163,25 @@ class Worker:
         score = sum(g["auto"] or 0 for nb in notebooks.values() for g in nb["grades"].values())
         possible = sum(g["max"] for nb in notebooks.values() for g in nb["grades"].values())
         return {"notebooks": notebooks, "timestamp": timestamp, "score": score, "max_score": possible}
+
+
+def graded_cells(graded, scores):
+    """Each graded cell of the autograded notebook, in order: its grade id, auto score (None
+    when it needs manual grading), maximum, and the error it printed."""
+    from autograder.learner.scratch import error_text
+
+    grades = {
+        grade_id: grade for nb in scores["notebooks"].values() for grade_id, grade in nb["grades"].items()
+    }
+    cells = []
+    for cell in graded.cells:
+        grade = grades.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+        if cell.metadata.get("nbgrader", {}).get("grade") and grade and grade["auto"] is not None:
+            cell_id = cell.metadata["nbgrader"]["grade_id"]
+            cells.append(
+                {"cell": cell_id, "score": grade["auto"], "max": grade["max"], "message": error_text(cell)}
+            )
+    return cells
 
 
 def nbgrader_reason(outcome):
@@ -207,6 +235,7 @@ def add_notes_cell(notebook, notes, incidents):
 def worker_init(course_root, base, snapshot, settings):
     global WORKER
     WORKER = Worker(course_root, base, snapshot, settings)
+    multiprocessing.util.Finalize(None, WORKER.close, exitpriority=10)  # as the pool's process ends
 
 
 def worker_grade(job):

@@ -22,6 +22,7 @@ import base64
 import builtins
 import io
 import json
+import os
 import re
 import socket
 import struct
@@ -29,6 +30,7 @@ import threading
 
 import numpy as np
 
+UNIX_PATH_MAX = 107  # bytes of a Unix socket's path (sockaddr_un.sun_path, less its final zero)
 MAX_FRAME = 64 * 1024 * 1024  # bytes of one message
 MAX_DEPTH = 32  # nesting of tuples, lists and dicts
 ARRAY_KINDS = "biufcUSmM"  # dtypes whose .npy form loads without pickle
@@ -212,8 +214,9 @@ class JudgeCallable:
     def __init__(self, channel, key):
         self._channel, self._key = channel, key
 
-    def __call__(self, *args):
-        self._channel.send({"op": "callback", "id": self._key, "args": encode(args, self._handle)})
+    def __call__(self, *args, **kwargs):
+        arguments = {"args": encode(args, self._handle), "kwargs": encode(kwargs, self._handle)}
+        self._channel.send({"op": "callback", "id": self._key, **arguments})
         return call_result(self._channel, self._channel.receive(), args)
 
     def __deepcopy__(self, memo):
@@ -317,12 +320,26 @@ def connect(address):
     """(a socket connected to the judge, the token) for an RNN_JUDGE address `path:token`."""
     path, token = address.rsplit(":", 1)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    short, folder = short_path(path)
     try:
-        sock.connect(path)
+        sock.connect(short)
     except OSError:
         sock.close()
         raise
+    finally:
+        if folder is not None:
+            os.close(folder)
     return sock, token
+
+
+def short_path(path, room=0):
+    """(a path to `path` that fits a Unix socket's address with `room` bytes to spare, the open
+    folder it goes through or None): a long path is reached through its folder opened by this
+    process, /proc/self/fd/N/name, valid in this process while N is open (close it after)."""
+    if len(os.fsencode(path)) + room <= UNIX_PATH_MAX:
+        return path, None
+    folder = os.open(os.path.dirname(path), os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+    return f"/proc/self/fd/{folder}/{os.path.basename(path)}", folder
 
 
 def builtin_error(name):

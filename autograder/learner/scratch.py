@@ -1,7 +1,10 @@
-"""A throw-away nbgrader course: submit notebooks, autograde them, read the results.
+"""A throw-away nbgrader course: submit notebooks, grade them as the grading command does, read the results.
 
-The self-check and the grading tests use it; it drives nbgrader's own generate_assignment
-and autograde, so what it reports is what an instructor's gradebook would hold.
+The self-check and the grading-contract tests use it. It drives nbgrader's own
+generate_assignment, then grades each notebook with the grading command's worker
+(autograder/grading/worker.py: the same sandbox, judge and nbgrader autograde as
+`make grade`), one notebook at a time and without feedback pages, and records the grades in
+its gradebook as the command's main process does (autograder/grading/gradebook.py).
 """
 
 import json
@@ -12,12 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook
 
-from course.build import COURSE
+from autograder.grading.config import Settings
 from course.nbgrader_api import course_api, succeeded
+from course.outline import COURSE
 
 COURSE_ID = "rnn-from-scratch"
+
+
+class GradingFailed(RuntimeError):
+    """The grading itself failed (not the student's notebook); the message says how."""
 
 
 @dataclass
@@ -30,10 +37,9 @@ class Result:
     message: str  # the error the cell printed (the hidden test's explanation), or ""
 
 
-@dataclass
 class ScratchCourse:
-    root: Path
-    api: object
+    def __init__(self, root, settings):
+        self.root, self.settings, self.worker = Path(root), settings, None
 
     def submit(self, name, student, notebook):
         """Place a notebook (a path or a NotebookNode) as `student`'s submission of `name`."""
@@ -44,23 +50,33 @@ class ScratchCourse:
         else:
             nbformat.write(notebook, folder / f"{name}.ipynb")
 
-    def autograde(self, name, student):
-        succeeded(self.api.autograde(name, student, force=True), f"autograde {name} for {student}")
-        return self.results(name, student)
+    def grade(self, name, student):
+        """The grading worker's result (data: scores, cells, notes, incidents) for a submission."""
+        from nbgrader.api import Gradebook
 
-    def results(self, name, student):
-        """The Result of every graded cell of an autograded submission, in notebook order."""
-        path = self.root / "autograded" / student / name / f"{name}.ipynb"
-        graded = nbformat.read(path, as_version=4)
-        messages = {
-            cell.metadata["nbgrader"]["grade_id"]: error_text(cell)
-            for cell in graded.cells
-            if cell.metadata.get("nbgrader", {}).get("grade")
-        }
+        from autograder.grading.gradebook import merge
+        from autograder.grading.worker import Job, Worker
+
+        if self.worker is None:
+            shutil.copy(self.root / "gradebook.db", self.root / "snapshot.db")
+            (self.root / "work").mkdir(exist_ok=True)
+            self.worker = Worker(self.root, self.root / "work", self.root / "snapshot.db", self.settings)
+        notebook = self.root / "submitted" / student / name / f"{name}.ipynb"
+        result = self.worker.grade(Job(student, name, str(notebook), None))
+        if result["error"]:
+            raise GradingFailed(f"grading {name} for {student} failed: {result['error']}")
         with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}", COURSE_ID) as gradebook:
-            notebook = gradebook.find_submission_notebook(name, name, student)
-            scores = {g.name: (g.score, g.max_score) for g in notebook.grades}
-        return [Result(cell, *scores[cell], messages[cell]) for cell in messages]
+            merge(gradebook, result)  # as the grading command's main process does
+        return result
+
+    def autograde(self, name, student):
+        """The Result of every graded cell of a submission, in notebook order."""
+        cells = self.grade(name, student)["cells"]
+        return [Result(c["cell"], c["score"], c["max"], c["message"]) for c in cells]
+
+    def close(self):
+        if self.worker is not None:
+            self.worker.close()
 
 
 def error_text(cell):
@@ -72,8 +88,11 @@ def error_text(cell):
 
 
 @contextmanager
-def scratch_course(names):
-    """A temporary course holding the source of the named assignments, already generated."""
+def scratch_course(names, settings=None):
+    """A temporary course holding the source of the named assignments, already generated.
+
+    settings: the grading's (default: no feedback, one kernel started ahead)."""
+    settings = settings or Settings(feedback=False)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         shutil.copy(COURSE / "nbgrader_config.py", root)
@@ -81,7 +100,11 @@ def scratch_course(names):
         for name in names:
             shutil.copytree(COURSE / "source" / name, root / "source" / name)
             succeeded(api.generate_assignment(name, force=True), f"generate_assignment {name}")
-        yield ScratchCourse(root, api)
+        course = ScratchCourse(root, settings)
+        try:
+            yield course
+        finally:
+            course.close()
 
 
 def is_notebook(path):

@@ -1,18 +1,26 @@
 """Grade one of your own notebooks with the hidden tests, as the instructor's grading would.
 
     python -m autograder.learner.selfcheck workspace/01_spiral_and_activations/01_spiral_and_activations.ipynb
+    python -m autograder.learner.selfcheck NOTEBOOK --json     the result as data (JSON)
 
-It runs nbgrader's autograde on a copy of the notebook in a scratch course, then prints the
-points of each exercise and, for each one that lost points, the hidden test's message.
-Your notebook is only read, never changed.
+It grades a copy of the notebook exactly as the class grading command does (the same worker,
+sandbox and judge: autograder/grading/worker.py), in a scratch course, without a feedback page,
+then prints the points of each exercise and, for each one that lost points, the hidden test's
+message. Your notebook is only read, never changed.
 """
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from autograder.learner.scratch import is_notebook, scratch_course
-from course.build import assignments
+from course.outline import assignments
+
+NO_SANDBOX = (
+    "Note: bubblewrap is not installed, so your notebook ran without the grading sandbox "
+    "(the class's grading uses it; your own code needs none)."
+)
 
 
 class SelfCheckError(Exception):
@@ -33,37 +41,49 @@ def assignment_of(notebook_path):
 
 
 def grade(notebook_path):
-    """Autograde a copy of one notebook; return the Result of every graded cell, in order."""
+    """Grade a copy of one notebook; return the grading worker's result (scores, cells, notes)."""
+    from autograder.grading.config import Settings
+    from autograder.sandbox.kernels import bwrap_problem
+
     name = assignment_of(notebook_path)
-    with scratch_course([name]) as course:
+    if bwrap_problem():
+        print(NO_SANDBOX, file=sys.stderr)
+    with scratch_course([name], Settings(feedback=False, sandbox=False, warm=0)) as course:
         course.submit(name, "self-check", notebook_path)
-        return course.autograde(name, "self-check")
+        return {"assignment": name, **course.grade(name, "self-check")}
 
 
-def report(name, results):
+def report(result):
     """The text a learner reads: a line per exercise, with the reason for lost points."""
-    total = sum(r.score for r in results)
-    possible = sum(r.max_score for r in results)
-    lines = [f"{name}: {total:g} / {possible:g} points", ""]
-    width = max(len(r.cell) for r in results)
-    for r in results:
-        mark = "ok  " if r.score == r.max_score else "FAIL"
-        lines.append(f"  {mark} {r.cell.removesuffix('_tests'):<{width}} {r.score:g} / {r.max_score:g}")
-        message = r.message.removeprefix("CheckFailed: ")
+    cells = result["cells"]
+    total, possible = sum(c["score"] for c in cells), sum(c["max"] for c in cells)
+    lines = [f"{result['assignment']}: {total:g} / {possible:g} points", ""]
+    width = max(len(c["cell"].removesuffix("_tests")) for c in cells)
+    for c in cells:
+        mark = "ok  " if c["score"] == c["max"] else "FAIL"
+        lines.append(f"  {mark} {c['cell'].removesuffix('_tests'):<{width}} {c['score']:g} / {c['max']:g}")
+        message = c["message"].removeprefix("CheckFailed: ")
         lines.extend(f"         {line}" for line in message.splitlines())
+    notes = [note for _, note in result.get("notes", [])] + [
+        f"{k}: {line}" for k, line in result["incidents"]
+    ]
+    if notes:
+        lines += ["", "Grading notes:", *(f"  - {note}" for note in notes)]
     return "\n".join(lines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebook", help="the notebook to grade, e.g. workspace/01_.../01_....ipynb")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     try:
-        name = assignment_of(args.notebook)
+        assignment_of(args.notebook)
     except SelfCheckError as error:
         print(f"Cannot grade: {error}", file=sys.stderr)
         return 2
-    print(report(name, grade(args.notebook)))
+    result = grade(args.notebook)
+    print(json.dumps(result, indent=1) if args.json else report(result))
     return 0
 
 

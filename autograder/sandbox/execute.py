@@ -2,30 +2,26 @@
 
 On top of nbgrader's Execute (per-cell timeout, interrupt on timeout), GradingExecute
 
-- runs the notebook in the sandbox kernel (autograder/sandbox/launcher.py: memory, CPU and file-size
-  limits, a confined file system, no course code but the kernel side of check());
-- survives a kernel that dies (a crash, os._exit, exit(), a memory or CPU limit) or hangs (a
-  loop that ignores the interrupt): the cell gets an error saying what happened, a new kernel
-  re-runs the cells above it, and grading goes on from the next cell. nbgrader's own Execute
-  would abandon the whole notebook;
+- runs the notebook in a sandboxed kernel (autograder/sandbox/kernels.py: bubblewrap, limits on
+  memory, processes, CPU time and disk for the kernel's whole process tree), taken from a pool
+  of kernels started ahead of time, with the notebook's files copied in; its limits are traits,
+  set in course/nbgrader_config.py;
+- survives a kernel that dies (a crash, os._exit, exit(), a limit) or hangs (a loop that ignores
+  the interrupt), or runs out of memory (a MemoryError): the cell gets an error saying what
+  happened, a new kernel re-runs the cells above it (not the one that failed), and grading goes
+  on from the next cell. nbgrader's own Execute would abandon the whole notebook;
 - keeps at most max_cell_output bytes of output per cell and max_output per notebook;
 - asks the judge (autograder/sandbox/judge.py) for the verdict of every hidden-test cell and writes
   that cell's outputs from the verdict alone; a hidden test that never reached the judge
   scores zero;
 - removes frames of the grading code from tracebacks.
 
-The worker process sets RUNTIME (a Runtime) before nbgrader instantiates this class.
+The worker process sets kernels.RUNTIME (the judge, the kernel pool) before nbgrader runs this.
 """
 
 import ast
 import copy
-import os
 import re
-import shutil
-import signal
-import tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbclient.util import run_sync
@@ -33,8 +29,7 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
-from autograder.kernel.check import JUDGE_ENV
-from autograder.sandbox import launcher as sandbox
+from autograder.sandbox import kernels
 
 KERNEL_DIED = "KernelDied"
 NOT_RUN = "CellNotRun"
@@ -42,44 +37,8 @@ HIDDEN_TEST_BYPASSED = "HiddenTestNotRun"
 HIDDEN_FRAMES = "[... frames of the grading code hidden ...]"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 FRAME_FILE = re.compile(r"\s*File (\S+?):\d+")  # how IPython heads a frame of a file
-
-
-@dataclass
-class Runtime:
-    """What a grading process shares with the executors it runs: the judge, the limits, folders."""
-
-    judge: object
-    limits: sandbox.Limits
-    folder: Path  # the process's scratch folder: kernelspec, kernel lib, per-notebook temporaries
-    incidents: list = field(default_factory=list)  # (kind, one line) of the notebook just run
-
-    def __post_init__(self):
-        self.folder = Path(self.folder)
-        self.jupyter = sandbox.write_kernelspec(self.folder / "jupyter")
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(
-            [str(self.jupyter), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
-        )
-        self.lib = self.folder / "lib"
-        self.fonts = self.folder / "fonts"
-        build_font_cache(self.fonts)
-
-
-RUNTIME = None
-
-
-def build_font_cache(folder):
-    """Let matplotlib build its font list once, so that every kernel does not have to."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    if not any(folder.glob("fontlist*.json")):
-        import subprocess
-        import sys
-
-        subprocess.run(
-            [sys.executable, "-c", "import matplotlib.font_manager"],
-            env={**os.environ, "MPLCONFIGDIR": str(folder)},
-            capture_output=True,
-        )
+RECEIVE = "__import__('autograder.kernel.boot').kernel.boot.receive()"
+AFTER = "The cells above were run again in a new kernel, and grading went on from the next cell."
 
 
 def exercise_checked(source):
@@ -114,31 +73,19 @@ def error_output(ename, evalue):
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"\x1b[0;31m{ename}\x1b[0m: {evalue}"])
 
 
-def death_reason(code, limits):
-    """Why a kernel process ended, from its exit status."""
-    if code is None:
-        return "it stopped responding"
-    if code >= 0:
-        return f"it exited with status {code} (os._exit(), exit() or a fatal error)"
-    number = -code
-    reasons = {
-        signal.SIGSEGV: "it crashed with a segmentation fault (an invalid memory access)",
-        signal.SIGABRT: "it aborted (a library gave up, often for lack of memory)",
-        signal.SIGKILL: "it was killed (out of memory?)",
-        signal.SIGXCPU: f"it used up its CPU time limit of {limits.cpu} s",
-        signal.SIGXFSZ: f"it wrote a file larger than the limit of {limits.file_size // sandbox.MiB} MB",
-        signal.SIGBUS: "it crashed with a bus error (an invalid memory access)",
-        signal.SIGFPE: "it crashed with a floating-point exception",
-        signal.SIGILL: "it crashed on an illegal instruction",
-    }
-    try:
-        name = signal.Signals(number).name
-    except ValueError:
-        name = f"signal {number}"
-    return reasons.get(number, f"it was stopped by {name}")
-
-
 class GradingExecute(Execute):
+    memory_limit = Integer(
+        2048, help="MB of memory for a notebook's kernel, all its processes together."
+    ).tag(config=True)
+    cpu_limit = Integer(900, help="CPU seconds for a notebook's kernel, all its processes together.").tag(
+        config=True
+    )
+    process_limit = Integer(128, help="Processes (and threads) a notebook's kernel may run at once.").tag(
+        config=True
+    )
+    disk_limit = Integer(256, help="MB a notebook may write in its working folder, and in /tmp.").tag(
+        config=True
+    )
     max_cell_output = Integer(
         1_000_000, help="Bytes of output kept per cell; the rest is dropped with a note."
     ).tag(config=True)
@@ -149,55 +96,61 @@ class GradingExecute(Execute):
         4, help="Kernels started again after a death or a hang before the rest of a notebook is skipped."
     ).tag(config=True)
 
+    def limits(self):
+        return kernels.Limits(self.memory_limit, self.cpu_limit, self.process_limit, self.disk_limit)
+
     # ------------------------------------------------------------ the notebook
 
     def preprocess(self, nb, resources, retry=None):
-        runtime = RUNTIME
+        runtime = kernels.RUNTIME
         if runtime is None:
             raise RuntimeError("GradingExecute runs inside the grading command (autograder.grading)")
-        self.runtime = runtime
-        self.kernel_name = sandbox.KERNEL_NAME
+        self.runtime, self.kernel = runtime, None
+        self.pool = runtime.kernels(self.limits(), self.extra_arguments)
         self.session = runtime.judge.open_session(resources.get("nbgrader", {}).get("assignment"))
-        self.private = Path(tempfile.mkdtemp(prefix="kernel-", dir=runtime.folder))
-        self.setup_sandbox()
+        self.files = resources.get("metadata", {}).get("path")
         self.executed, self.killers, self.restarts, self.gave_up = [], set(), 0, False
-        self.output_total, self.replaying, self.kernel_groups = 0, False, set()
+        self.output_total, self.replaying = 0, False
         runtime.incidents = []
         try:
             return super().preprocess(nb, resources, retry)
         finally:
-            self.kill_leftovers()
+            if self.kernel is not None:
+                self.stop_kernel()
             runtime.judge.close_session()
-            shutil.rmtree(self.private, ignore_errors=True)
 
-    def setup_sandbox(self):
-        """A fresh kernel lib and private folders; the sandbox settings in the environment."""
-        runtime, private = self.runtime, self.private
-        sandbox.prepare_kernel_lib(runtime.lib)
-        home = private / "home"
-        (home / "matplotlib").mkdir(parents=True)
-        for font_list in runtime.fonts.glob("fontlist*.json"):
-            shutil.copy(font_list, home / "matplotlib")
-        limits = copy.deepcopy(runtime.limits)
-        limits.read = [*sandbox.system_read_paths(), str(runtime.lib), *limits.read]
-        limits.write = [str(home), *limits.write]
-        limits.log = str(home / "kernel.log")
-        limits.env = {
-            "PYTHONPATH": str(runtime.lib),
-            "HOME": str(home),
-            "TMPDIR": str(home),
-            "MPLCONFIGDIR": str(home / "matplotlib"),
-            "IPYTHONDIR": str(home / "ipython"),
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONFAULTHANDLER": "1",
-            JUDGE_ENV: self.session.address,
-            **limits.env,
-        }
-        os.environ[sandbox.ENV_VAR] = limits.to_env()
+    def create_kernel_manager(self):
+        """A kernel from the pool (already started): the judge takes its token from now on."""
+        self.kernel = self.pool.take()
+        self.session.token = self.kernel.token
+        self.km = self.kernel.manager
+        return self.km
+
+    async def async_start_new_kernel_client(self):
+        kernel = self.kernel
+        try:
+            await super().async_start_new_kernel_client()
+        except Exception as error:  # the sandbox or the kernel did not start: say why
+            raise RuntimeError(f"the grading kernel did not start ({error}): {kernel.last_log}") from None
+        self.kernel.ready()
+        self.kernel.receive(self.files, self.disk_limit * kernels.MiB)
+        reply = await self.async_wait_for_reply(self.kc.execute(RECEIVE, silent=True, store_history=False))
+        if reply is None or reply["content"]["status"] != "ok":
+            raise RuntimeError("the sandboxed kernel could not receive the notebook's files")
+        return self.kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    async def _async_cleanup_kernel(self):
+        try:
+            if self.km is not None:
+                await super()._async_cleanup_kernel()
+        finally:
+            if self.kernel is not None:
+                self.kernel.remove()
+                self.kernel = None
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
 
     def incident(self, kind, line):
         self.runtime.incidents.append((kind, line))
@@ -215,46 +168,68 @@ class GradingExecute(Execute):
         exercise = exercise_checked(cell.source) if hidden else None
         if exercise:
             self.session.expect(cell_name(cell, index), exercise)
-        self.cell_output = 0
+        self.cell_output, failure = 0, None
         try:
             cell, resources = super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
-            cell = self.nb.cells[index]
-            reason = self.ended_kernel_reason()
-            cell.outputs.append(
-                error_output(
-                    KERNEL_DIED,
-                    f"The kernel died while running this cell: {reason}. "
-                    "The cells above were run again in a new kernel, and "
-                    "grading went on from the next cell.",
-                )
+            cell, reason = self.nb.cells[index], self.kernel.end_reason(self.exit_code())
+            failure = (
+                KERNEL_DIED,
+                f"The kernel died while running this cell: {reason}.",
+                "kernel died",
+                reason,
             )
-            self.incident("kernel died", f"{cell_name(cell, index)}: {reason}")
-            self.recover(index)
         except CellTimeoutError:
             cell = self.nb.cells[index]
-            cell.outputs.append(
-                error_output(
-                    "CellTimeoutError",
-                    (
-                        f"This cell ran longer than the limit of {self.timeout} s and did not stop when "
-                        "interrupted, so its kernel was stopped. The cells above were run again in a new "
-                        "kernel, and grading went on from the next cell."
-                    ),
-                )
+            message = (
+                f"This cell ran longer than the limit of {self.timeout} s and did not stop when "
+                "interrupted, so its kernel was stopped."
             )
-            self.incident(
-                "timeout", f"{cell_name(cell, index)}: ran over {self.timeout} s and ignored the interrupt"
+            failure = (
+                "CellTimeoutError",
+                message,
+                "timeout",
+                f"ran over {self.timeout} s and ignored the interrupt",
             )
-            self.recover(index)
+        except ValueError as error:  # a message that does not decode: the kernel broke its channel
+            cell = self.nb.cells[index]
+            message = "The kernel's messages could not be read (it broke its channel), so it was stopped."
+            failure = (KERNEL_DIED, message, "kernel died", f"its messages could not be read ({error})"[:120])
         else:
             self.executed.append(index)
+            failure = self.over_limit()
         finally:
             verdicts = self.session.finish() if exercise else []
         if exercise:
             self.apply_verdicts(cell, index, exercise, verdicts)
+        if failure is None and ran_out_of_memory(cell):
+            note = "\n[grading: this cell ran out of memory. " + AFTER.replace("above", "above it") + "]\n"
+            cell.outputs.append(new_output("stream", name="stdout", text=note))
+            self.incident("out of memory", f"{cell_name(cell, index)}: MemoryError, the kernel was replaced")
+            self.recover(index)
+        elif failure is not None:
+            ename, message, kind, line = failure
+            cell.outputs.append(error_output(ename, f"{message} {AFTER}"))
+            self.incident(kind, f"{cell_name(cell, index)}: {line}")
+            self.recover(index)
         self.hide_grading_frames(cell)
         return cell, resources
+
+    def over_limit(self):
+        """The failure of a cell after which the kernel's processes are over a limit, or None."""
+        if self.kernel.over_cpu():
+            message = (
+                f"The notebook's processes used more than their CPU time limit of {self.cpu_limit} s "
+                "by the end of this cell, so its kernel was stopped."
+            )
+            return ("CPUTimeLimit", message, "CPU time", f"over {self.cpu_limit} s of CPU time")
+        if self.kernel.at_process_limit():
+            message = (
+                f"This cell started more processes than the notebook's limit of {self.process_limit}, "
+                "so its kernel was stopped."
+            )
+            return ("ProcessLimit", message, "processes", f"over {self.process_limit} processes")
+        return None
 
     def on_cell_executed(self, **kwargs):
         super().on_cell_executed(**kwargs)
@@ -309,7 +284,7 @@ class GradingExecute(Execute):
         if not match:
             return False
         path = match.group(1)
-        return path.startswith(str(self.runtime.lib)) or any(
+        return path.startswith((kernels.LIB, str(self.runtime.lib))) or any(
             f"/{package}/" in path for package in ("autograder", "solutions")
         )
 
@@ -350,15 +325,12 @@ class GradingExecute(Execute):
 
     # ------------------------------------------------------------ dead and hung kernels
 
-    def ended_kernel_reason(self):
+    def exit_code(self):
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
-        code = None
-        if process is not None:
-            try:
-                code = process.wait(timeout=5)
-            except Exception:
-                code = None
-        return death_reason(code, self.runtime.limits)
+        try:
+            return process.wait(timeout=5) if process is not None else None
+        except Exception:  # still running after all (a hang), or already reaped
+            return None
 
     def recover(self, index):
         """Start a new kernel and re-run the cells that ran before `index` (hidden tests excepted)."""
@@ -372,7 +344,6 @@ class GradingExecute(Execute):
                 )
                 self.incident("gave up", f"the kernel died or hung {self.max_restarts + 1} times")
                 self.stop_kernel()
-                self.start_kernel()
                 return
             self.stop_kernel()
             self.start_kernel()
@@ -399,40 +370,24 @@ class GradingExecute(Execute):
         return True
 
     def stop_kernel(self):
-        if self.km is not None:
-            try:
-                run_sync(self.km.shutdown_kernel)(now=True)
-            except Exception:
-                pass
-            try:
-                self._cleanup_kernel()
-            except Exception:
-                pass
+        try:
+            self._cleanup_kernel()
+        except Exception:  # a kernel that is already gone
+            pass
         self.kc = self.km = None
-        self.kill_leftovers()
-
-    async def async_start_new_kernel(self, **kwargs):
-        await super().async_start_new_kernel(**kwargs)
-        group = getattr(getattr(self.km, "provisioner", None), "pgid", None)
-        if group and group != os.getpgrp():
-            self.kernel_groups.add(group)
-
-    start_new_kernel = run_sync(async_start_new_kernel)
-
-    def kill_leftovers(self):
-        """Kill what a kernel left running in its process group (a student's background process):
-        a kernel that died on its own is not shut down, and its children would outlive it."""
-        for group in self.kernel_groups:
-            try:
-                os.killpg(group, signal.SIGKILL)
-            except OSError:
-                pass
-        self.kernel_groups = set()
 
     def start_kernel(self):
-        self.km = self.create_kernel_manager()
-        self.start_new_kernel()
+        self.create_kernel_manager()
         self.start_new_kernel_client()
+
+
+def ran_out_of_memory(cell):
+    """True when the cell's code (or the student's function in a hidden test) got a MemoryError."""
+    return any(
+        output.output_type == "error"
+        and (output.ename == "MemoryError" or "raised MemoryError" in output.get("evalue", ""))
+        for output in cell.get("outputs", [])
+    )
 
 
 def output_size(msg):

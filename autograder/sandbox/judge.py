@@ -29,17 +29,19 @@ import socket
 import threading
 import traceback
 import types
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import engine
 from autograder.engine.carried import course_functions
 from autograder.kernel.calls import Outcome, Remote
-from autograder.kernel.wire import Channel, Closed, WireError, decode, encode, type_name
+from autograder.kernel.wire import Channel, Closed, WireError, decode, encode, short_path, type_name
 
 log = logging.getLogger(__name__)
 
 FIRST_MESSAGE_TIMEOUT = 30  # seconds a new connection may take to say who it is
+MAX_CONNECTIONS = 64  # open at once (a check, and one per imported function of an earlier notebook)
 
 
 class Handles:
@@ -115,24 +117,34 @@ class RemoteFunction(Remote):
 
     def serve(self, message):
         function = self.handles.get(message.get("id"))
-        args = decode(message.get("args"), self.handles.get)
-        if type(args) is not tuple:
-            raise WireError("callback arguments are not a tuple")
-        self.channel.send(reference_reply(function, args, {}, self.handles.add, plain_error=False))
+        args, kwargs = call_arguments(message, self.handles.get)
+        self.channel.send(reference_reply(function, args, kwargs, self.handles.add, plain_error=False))
 
     def read_outcome(self, message, count):
-        args_after = decode(message.get("args_after"))
+        # the judge's own functions among the arguments come back as themselves (a cell's functions)
+        args_after = decode(message.get("args_after"), self.handles.get)
         if type(args_after) is not tuple or len(args_after) != count:
             raise WireError("the arguments after the call are malformed")
         warning = message.get("warning")
         if warning is not None and type(warning) is not str:
             raise WireError("a warning is malformed")
         return Outcome(
-            value=decode(message.get("value")),
+            value=decode(message.get("value"), self.handles.get),
             error=stand_in(message.get("error")),
             warning=warning[:500] if warning else None,
             args_after=args_after,
         )
+
+
+def call_arguments(message, rebuild):
+    """The (args, kwargs) of a call the kernel asks for; rebuild(id) makes its function arguments."""
+    args = decode(message.get("args"), rebuild)
+    kwargs = decode(message.get("kwargs"), rebuild) or {}
+    if type(args) is not tuple or type(kwargs) is not dict:
+        raise WireError("the arguments of a call are malformed")
+    if not all(type(name) is str and name.isidentifier() for name in kwargs):
+        raise WireError("the names of keyword arguments are malformed")
+    return args, kwargs
 
 
 def reference_reply(function, args, kwargs, handle, plain_error=True):
@@ -218,6 +230,14 @@ class Session:
                 expectation.verdicts.append((passed, message))
 
 
+@contextmanager
+def releasing(semaphore):
+    try:
+        yield
+    finally:
+        semaphore.release()
+
+
 def new_token():
     return secrets.token_hex(16)
 
@@ -235,10 +255,13 @@ class Judge:
         self.path.unlink(missing_ok=True)
         self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         previous = os.umask(0o177)
+        short, folder = short_path(str(self.path))  # below a long TMPDIR too
         try:
-            self.server.bind(str(self.path))
+            self.server.bind(short)
         finally:
             os.umask(previous)
+            if folder is not None:
+                os.close(folder)
         self.server.listen(16)
         self.session = None
         threading.Thread(target=self.serve_forever, name="judge", daemon=True).start()
@@ -252,15 +275,19 @@ class Judge:
         self.session = None
 
     def serve_forever(self):
+        open_connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
         while True:
             try:
                 connection, _ = self.server.accept()
             except OSError:
                 return
-            threading.Thread(target=self.serve, args=(connection,), daemon=True).start()
+            if not open_connections.acquire(blocking=False):  # a notebook flooding the judge
+                connection.close()
+                continue
+            threading.Thread(target=self.serve, args=(connection, open_connections), daemon=True).start()
 
-    def serve(self, connection):
-        with connection:
+    def serve(self, connection, open_connections):
+        with connection, releasing(open_connections):
             channel = Channel(connection)
             try:
                 connection.settimeout(FIRST_MESSAGE_TIMEOUT)
@@ -291,11 +318,7 @@ class Judge:
                 if message["op"] != "call":
                     raise WireError(f"unexpected {message['op']!r}")
                 call = {"synced": False}
-                rebuild = lambda key: KernelFunction(channel, key, call)  # noqa: E731,B023
-                args, kwargs = decode(message.get("args"), rebuild), decode(message.get("kwargs"), rebuild)
-                names_ok = type(kwargs) is dict and all(type(k) is str and k.isidentifier() for k in kwargs)
-                if type(args) is not tuple or not names_ok:
-                    raise WireError("the arguments of a call are malformed")
+                args, kwargs = call_arguments(message, lambda key: KernelFunction(channel, key, call))  # noqa: B023
                 call["args"] = args
                 reply = reference_reply(reference, args, kwargs, None)
                 if call["synced"]:  # the kernel's arrays hold the last values sent: send the final ones

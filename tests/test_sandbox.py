@@ -1,0 +1,101 @@
+"""The grading sandbox where bubblewrap is missing or fails, and below a long temporary folder: a
+clear refusal, a clear reason, a self-check that still grades (the attacks are in test_adversarial.py)."""
+
+import os
+import tempfile
+
+import pytest
+from conftest import ON_CI
+
+from autograder.grading import intake, run
+from autograder.grading.config import Settings
+from autograder.learner import selfcheck
+from autograder.learner.scratch import GradingFailed, scratch_course
+from autograder.sandbox import kernels
+from autograder.sandbox.files import copy_files
+from course.build import COURSE
+
+NAME = "01_spiral_and_activations"
+SOLUTION = COURSE / "source" / NAME / f"{NAME}.ipynb"
+
+
+@pytest.fixture
+def no_bwrap(monkeypatch):
+    """This machine as if bubblewrap were not installed."""
+    monkeypatch.setattr(kernels, "bwrap_problem", lambda: kernels.INSTALL_BWRAP)
+    monkeypatch.setattr(run, "bwrap_problem", lambda: kernels.INSTALL_BWRAP)
+
+
+def test_class_grading_refuses_to_run_without_the_sandbox_and_says_how_to_install_it(no_bwrap, tmp_path):
+    with pytest.raises(intake.IntakeError) as refused:
+        run.grade(tmp_path, COURSE, settings=Settings())
+    assert "apt-get install bubblewrap" in str(refused.value)
+    assert "--unsandboxed" in str(refused.value)
+
+
+def test_without_bubblewrap_the_self_check_grades_unsandboxed_and_says_so(no_bwrap, capsys):
+    result = selfcheck.grade(SOLUTION)
+    assert result["score"] == result["max_score"] == 8, result
+    assert "without the grading sandbox" in capsys.readouterr().err
+
+
+def test_a_sandbox_that_cannot_start_says_why(monkeypatch):
+    require_bwrap()
+    view = kernels.Runtime.view
+    broken = ["--ro-bind", "/nonexistent", "/x"]
+    monkeypatch.setattr(kernels.Runtime, "view", lambda self: [*view(self), *broken])
+    with scratch_course([NAME], Settings(feedback=False, warm=0)) as course:
+        course.submit(NAME, "student", SOLUTION)
+        with pytest.raises(GradingFailed) as failed:
+            course.grade(NAME, "student")
+    assert "the grading kernel did not start" in str(failed.value)
+    assert "/nonexistent" in str(failed.value)  # bubblewrap's own message
+
+
+def require_bwrap():
+    problem = kernels.bwrap_problem()
+    if problem:
+        if ON_CI:
+            pytest.fail(problem)
+        pytest.skip(problem)
+
+
+@pytest.mark.parametrize("sandboxed", [True, False], ids=["sandboxed", "unsandboxed"])
+def test_grading_works_below_a_temporary_folder_too_long_for_a_unix_socket(sandboxed, tmp_path, monkeypatch):
+    if sandboxed:
+        require_bwrap()
+    else:
+        monkeypatch.setattr(kernels, "bwrap_problem", lambda: kernels.INSTALL_BWRAP)
+    long = tmp_path / ("a-long-temporary-folder-" * 5)  # as pytest's or a grading run's can be
+    long.mkdir()
+    monkeypatch.setenv("TMPDIR", str(long))
+    monkeypatch.setattr(tempfile, "tempdir", str(long))
+    with scratch_course([NAME], Settings(feedback=False, warm=1, sandbox=sandboxed)) as course:
+        course.submit(NAME, "student", SOLUTION)
+        result = course.grade(NAME, "student")
+        sockets = [p for p in course.root.rglob("*") if p.is_socket()]
+    assert result["score"] == result["max_score"] == 8, result
+    # the judge's and the kernel's sockets were there, at paths no Unix socket address can hold
+    assert sockets and all(len(str(p).encode()) > 108 for p in sockets), sockets
+
+
+def test_a_submissions_files_are_copied_without_following_a_link_and_within_a_size(tmp_path):
+    """What the worker copies from course/submitted/<student>/<assignment> into the kernel."""
+    secret = tmp_path / "solutions.py"
+    secret.write_text("the answers")
+    given = tmp_path / "given"
+    (given / "data").mkdir(parents=True)
+    (given / "data" / "points.csv").write_text("1,2\n")
+    (given / "notes.txt").write_text("mine")
+    (given / "answers.py").symlink_to(secret)
+    (given / "linked").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(given / "pipe")
+    (given / "big.bin").write_bytes(b"x" * 2000)
+    (given / ".hidden").write_text("x")
+    (given / "other.ipynb").write_text("{}")
+    copied = tmp_path / "copied"
+    left_out = copy_files(given, copied, limit=1000)
+    found = sorted(str(p.relative_to(copied)) for p in copied.rglob("*") if not p.is_dir())
+    assert found == ["data/points.csv", "notes.txt"]
+    assert sorted(left_out) == ["answers.py", "big.bin", "linked", "pipe"]
+    assert not any(p.is_symlink() for p in copied.rglob("*"))
