@@ -16,8 +16,8 @@
 # The linear classifier of notebook 02 could not follow the spiral: its decision regions are
 # convex wedges. Here we give it two hidden layers:
 #
-# $$ X \;\longrightarrow\; h_1 = f(X W_1 + b_1) \;\longrightarrow\; h_2 = f(h_1 W_2 + b_2)
-#    \;\longrightarrow\; S = h_2 W_3 + b_3 \;\longrightarrow\; \text{softmax loss} , $$
+# $$ X \to h_1 = f(X W_1 + b_1) \to h_2 = f(h_1 W_2 + b_2)
+#    \to S = h_2 W_3 + b_3 \to \text{softmax loss} , $$
 #
 # with $f$ the sigmoid or ReLU of notebook 01, hidden layers of 50 units, and the loss of
 # notebook 02 plus an L2 penalty on $W_1, W_2, W_3$. You will write the whole network: its

@@ -117,16 +117,16 @@ print("The functions from notebooks 01, 02, 04 and 05 work.")
 # $$
 # \begin{aligned}
 # \Gamma_f^{\langle t \rangle} &= \sigma(W_f \, \text{concat} + b_f)
-#   && \text{forget gate: how much of the old cell state to keep} \\
+#   && \text{forget gate: how much old state to keep} \\
 # \Gamma_u^{\langle t \rangle} &= \sigma(W_i \, \text{concat} + b_i)
-#   && \text{update (input) gate: how much of the candidate to write} \\
+#   && \text{update (input) gate: how much to write} \\
 # \tilde c^{\langle t \rangle} &= \tanh(W_c \, \text{concat} + b_c)
 #   && \text{candidate cell state} \\
 # c^{\langle t \rangle} &= \Gamma_f^{\langle t \rangle} \odot c^{\langle t-1 \rangle}
 #   + \Gamma_u^{\langle t \rangle} \odot \tilde c^{\langle t \rangle}
 #   && \text{new cell state} \\
 # \Gamma_o^{\langle t \rangle} &= \sigma(W_o \, \text{concat} + b_o)
-#   && \text{output gate: how much of the cell state to show} \\
+#   && \text{output gate: how much to show} \\
 # a^{\langle t \rangle} &= \Gamma_o^{\langle t \rangle} \odot \tanh(c^{\langle t \rangle})
 #   && \text{new hidden state} \\
 # \hat y^{\langle t \rangle} &= \operatorname{softmax}(W_y \, a^{\langle t \rangle} + b_y)
@@ -240,11 +240,12 @@ from solutions.lstm_gru import lstm_cell_forward
 
 # %% [markdown]
 # The visible tests first open and close the gates on purpose. With every weight zero, a gate
-# is the sigmoid of its bias, and a bias of $\pm 50$ makes it exactly 1 or 0. So the first
-# tests switch on one gate at a time and say which gate is wrong; the last one compares all
-# the outputs for random parameters.
+# is the sigmoid of its bias, and a bias of $\pm 50$ makes it 1 or 0 (in float64 $\sigma(50)$
+# rounds to exactly 1, and $\sigma(-50) < 10^{-21}$). So the first tests switch on one gate at a
+# time and say which gate is wrong; the last one compares all the outputs for random parameters.
 
 # %%
+assert 1 / (1 + np.exp(-50.0)) == 1.0 and 1 / (1 + np.exp(50.0)) < 1e-21, "the text above says so"
 n_x, n_a, n_y, m = 3, 5, 2, 4
 rng = np.random.default_rng(1)
 lstm_demo = init_lstm_parameters(n_x, n_a, n_y, seed=1)
@@ -421,7 +422,8 @@ from solutions.lstm_gru import lstm_cell_backward
 # $L = \sum a^{\langle t \rangle} \odot da_{\text{next}} + \sum c^{\langle t \rangle} \odot
 # dc_{\text{next}}$, on a tiny cell, computed with your `eval_numerical_gradient` (which nudges
 # one array in place; the loss reads the arrays, so it sees every nudge). Expect relative
-# errors of $10^{-8}$ or less; the tests accept up to $10^{-6}$, while a wrong gradient is off by far more.
+# errors around $10^{-8}$ or smaller (round-off of the centred difference); the tests accept up to
+# $10^{-6}$, while a wrong gradient is off by far more.
 
 # %%
 LSTM_KEYS = ["dxt", "da_prev", "dc_prev", "dWf", "dWi", "dWc", "dWo", "dbf", "dbi", "dbc", "dbo"]
