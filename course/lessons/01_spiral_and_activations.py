@@ -85,15 +85,28 @@ plt.show()
 # A hidden layer computes $h = f(XW + b)$ with a non-linear $f$ applied element-wise. Without
 # $f$, stacked layers would collapse into one linear map. We use three:
 #
-# | name | $f(x)$ | $f'(x)$, written with the output $y = f(x)$ |
-# |---|---|---|
-# | sigmoid | $\sigma(x) = \dfrac{1}{1 + e^{-x}}$ | $y\,(1 - y)$ |
-# | tanh | $\tanh(x)$ | $1 - y^2$ |
-# | ReLU | $\max(0, x)$ | $1$ if $y > 0$, else $0$ |
+# | name | $f(x)$ |
+# |---|---|
+# | sigmoid | $\sigma(x) = \dfrac{1}{1 + e^{-x}}$ |
+# | tanh | $\tanh(x) = \dfrac{e^{x} - e^{-x}}{e^{x} + e^{-x}}$ |
+# | ReLU | $\max(0, x)$ |
 #
-# The derivatives are written with the **output** $y$ because that is what the forward pass
-# keeps: backpropagation multiplies by $f'$ at each layer, and recomputing $f$ from the input
-# would be wasted work. So `sigmoid_grad(s)` receives `s = sigmoid(x)`, not `x`.
+# Backpropagation needs their derivatives, written with the **output** $y = f(x)$, because that
+# is what the forward pass keeps: it multiplies by $f'$ at each layer, and recomputing $f$ from
+# the input would be wasted work. So `sigmoid_grad(s)` receives `s = sigmoid(x)`, not `x`.
+# Derive the three derivatives, each written with $y$ alone, before you read on.
+#
+# <details>
+# <summary><b>Check your derivation</b> (open it once you have tried)</summary>
+#
+# - Sigmoid: $\sigma'(x) = \dfrac{e^{-x}}{(1 + e^{-x})^2} = \dfrac{1}{1 + e^{-x}} \cdot
+#   \dfrac{e^{-x}}{1 + e^{-x}} = y\,(1 - y)$.
+# - tanh: by the quotient rule, $\tanh'(x) = \dfrac{(e^{x} + e^{-x})^2 - (e^{x} - e^{-x})^2}
+#   {(e^{x} + e^{-x})^2} = 1 - y^2$.
+# - ReLU: the slope is $1$ where $x > 0$, that is where $y > 0$, and $0$ where $x < 0$; at
+#   $x = 0$ it has no derivative, and we use $0$ there (so $1$ if $y > 0$, else $0$).
+#
+# </details>
 #
 # **Numerical stability.** Written literally, `1 / (1 + np.exp(-x))` computes `exp(1000)` for
 # `x = -1000`, which overflows: numpy warns and returns `inf` (the final answer, 0, happens to
