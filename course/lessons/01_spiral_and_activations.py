@@ -210,7 +210,8 @@ plt.show()
 flat = np.abs(x[curves["sigmoid"][1] < 0.01]).min()  # where the sigmoid's derivative drops below 0.01
 print(f"largest derivatives: sigmoid {curves['sigmoid'][1].max():.2f}, tanh {curves['tanh'][1].max():.2f}; "
       f"the sigmoid's is below 0.01 once |x| > {flat:.1f}")  # fmt: skip
-assert (f"{curves['sigmoid'][1].max():.2f}", f"{curves['tanh'][1].max():.0f}", f"{flat:.1f}") == ("0.25", "1", "4.6"), (
+stated = (f"{curves['sigmoid'][1].max():.2f}", f"{curves['tanh'][1].max():.0f}", f"{flat:.1f}")
+assert stated == ("0.25", "1", "4.6"), (
     "the text below quotes these numbers, computed with the course's functions: check sigmoid, sigmoid_grad and tanh_grad"
 )
 
