@@ -59,10 +59,10 @@ class Worker:
                 (self.root / "release" / name).mkdir(parents=True, exist_ok=True)
                 shutil.copy(release, self.root / "release" / name)
         sandboxed = settings.sandbox or not kernels.bwrap_problem()
-        judge = Judge(self.root / "judge")
+        self.api = course_api(course_root, self.root, grading_config(course_root, settings))
+        judge = Judge(self.root / "judge", self.api.coursedir.course_id)
         self.runtime = kernels.Runtime(self.root / "sandbox", judge, sandboxed, settings.warm)
         kernels.RUNTIME = self.runtime
-        self.api = course_api(course_root, self.root, grading_config(course_root, settings))
 
     def close(self):
         """Stop the kernels started ahead of time."""

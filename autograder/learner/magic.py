@@ -124,4 +124,7 @@ def selfcheck(line=""):
 
 
 def load_ipython_extension(ipython):
+    from autograder.learner.identity import LEARNER_ENV, learner
+
+    os.environ.setdefault(LEARNER_ENV, learner())  # check() here draws what %selfcheck draws
     ipython.register_magic_function(selfcheck, magic_kind="line", magic_name="selfcheck")

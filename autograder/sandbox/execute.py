@@ -107,7 +107,8 @@ class GradingExecute(Execute):
             raise RuntimeError("GradingExecute runs inside the grading command (autograder.grading)")
         self.runtime, self.kernel = runtime, None
         self.pool = runtime.kernels(self.limits(), self.extra_arguments)
-        self.session = runtime.judge.open_session(resources.get("nbgrader", {}).get("assignment"))
+        graded = resources.get("nbgrader", {})  # its student: the hidden tests draw their cases
+        self.session = runtime.judge.open_session(graded.get("assignment"), student=graded.get("student"))
         self.files = resources.get("metadata", {}).get("path")
         self.executed, self.killers, self.restarts, self.gave_up = [], set(), 0, False
         self.output_total, self.replaying = 0, False

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from autograder import engine
 from autograder.engine.carried import course_functions
+from autograder.engine.seeds import case_seed, with_seed
 from autograder.kernel.calls import Outcome, Remote
 from autograder.kernel.wire import Channel, Closed, WireError, decode, encode, short_path, type_name
 
@@ -194,9 +195,10 @@ class Session:
     """The judge's state for one notebook: its assignment, the token of its kernel and the
     hidden-test cell now running."""
 
-    def __init__(self, judge, assignment=None, token=None):
+    def __init__(self, judge, assignment=None, token=None, student=None):
         self.judge = judge
         self.assignment = assignment
+        self.student = student  # whose hidden-test cases are drawn (engine/seeds.py)
         self.token = token or new_token()
         self.lock = threading.Lock()
         self.busy = threading.Lock()
@@ -248,8 +250,9 @@ class Judge:
     Its socket is `folder`/judge.sock, which only the grader's user may open (a kernel runs as
     that user, or as root mapped into its sandbox)."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, course=None):
         engine.load_exercises()
+        self.course = course  # the course id: with the student, it seeds their cases (engine/seeds.py)
         self.path = Path(folder) / "judge.sock"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.unlink(missing_ok=True)
@@ -266,9 +269,10 @@ class Judge:
         self.session = None
         threading.Thread(target=self.serve_forever, name="judge", daemon=True).start()
 
-    def open_session(self, assignment=None, token=None):
-        """The session of the next notebook (of `assignment`, run by the kernel holding `token`)."""
-        self.session = Session(self, assignment, token)
+    def open_session(self, assignment=None, token=None, student=None):
+        """The session of the next notebook (of `assignment`, run by the kernel holding `token`),
+        whose hidden-test cases are drawn for `student` of the judge's course."""
+        self.session = Session(self, assignment, token, student)
         return self.session
 
     def close_session(self):
@@ -345,7 +349,7 @@ class Judge:
             session.record(expected, False, f"{name}: a check ran inside another check")
             return self.tell(channel, False, "a check ran inside another check")
         try:
-            passed, message = self.verdict(channel, name, first)
+            passed, message = self.verdict(channel, name, first, session)
         except Closed:
             return  # the kernel stopped (a timeout, a crash): the cell's own error says so
         except WireError as error:
@@ -361,7 +365,7 @@ class Judge:
         except (OSError, WireError):
             pass
 
-    def verdict(self, channel, name, first):
+    def verdict(self, channel, name, first, session):
         exercise = engine.EXERCISES.get(name)
         if exercise is None:
             return False, f"no exercise named {name!r}"
@@ -373,8 +377,10 @@ class Judge:
             {"op": "start", "uses": {key: handles.add(value) for key, value in exercise.uses.items()}}
         )
         function = RemoteFunction(channel, handles, first.get("argnames"))
-        problem, count = engine.first_problem(exercise, function)
-        return (False, problem) if problem else (True, engine.passed_message(name, count))
+        seed = case_seed(name, session.student, self.course)
+        problem, count = engine.first_problem(exercise, function, seed)
+        message = with_seed(problem or engine.passed_message(name, count), session.student, seed)
+        return problem is None, message
 
     @staticmethod
     def tell(channel, passed, message):
