@@ -7,7 +7,7 @@ which the build expands into nbgrader's cell metadata:
                                           it holds `from solutions.<module> import <function>`
     # %% hidden_tests="NAME" points=N     its hidden-test cell (grade_id NAME_tests): an optional
                                           comment, then the build adds `check("NAME", <function>)`
-    # %% solution="ID"                    an ungraded answer cell (work carried over, grade_id ID)
+    # %% solution="ID"                    an ungraded answer cell (grade_id ID)
 
 NAME must be an exercise registered in autograder/exercises, marked once in the course. A
 markdown line `<!-- shared: KEY -->` is replaced by a paragraph that several lessons share
@@ -95,9 +95,18 @@ the line `raise NotImplementedError(...)` with your code, run the cell, then run
 tests below it. When your notebook is graded, hidden tests call each function on random
 inputs and compare it with a reference; their messages say what is wrong. Each one calls the
 course's own versions of the other functions, so a mistake in one function costs only that
-function's points."""
+function's points. Working on your own, in the JupyterLab of `make lab`, you can run those
+hidden tests at any time: `%check NAME` in a new cell (NAME being the function's name) tests
+the function as you last ran its cell, in about a second, with the messages of the grading."""
 
-SHARED = {"how_to_work": HOW_TO_WORK}
+EARLIER_WORK = """\
+**Your own earlier functions.** The next cell imports them (`from mywork import ...`) from your
+notebooks in the workspace, as you last saved them; only their answer cells run, nothing else
+of those notebooks. Finish and save those first: the import names every function that is not
+finished yet, and calling one says what to finish. When this notebook is graded, the course's
+own versions stand in, so a mistake in an earlier notebook costs points there only."""
+
+SHARED = {"how_to_work": HOW_TO_WORK, "earlier_work": EARLIER_WORK}
 SHARED_LINE = re.compile(r"^<!-- shared: (\S+) -->$", re.MULTILINE)
 
 
@@ -121,10 +130,12 @@ CHECK_YOUR_WORK = """\
 **Validate** in the notebook's toolbar: it runs the whole notebook, as the grading will, and
 lists every cell that fails, the visible tests included.
 
-**On your own**, in the JupyterLab that `make lab` starts: save the notebook (Ctrl+S), then
-type `%selfcheck` in a new cell below and run it. It grades the saved notebook with the
-hidden tests the instructors use, and prints your points for each exercise and, where you
-lost points, what is wrong."""
+**On your own**, in the JupyterLab that `make lab` starts: `%check` in a new cell runs the
+hidden tests of every exercise of this notebook on your functions as you last ran them, in
+seconds. For your grade, save the notebook (Ctrl+S), then type `%selfcheck` in a new cell and
+run it. It grades the saved notebook with the hidden tests the instructors use, as their
+grading would (the whole notebook, in a fresh kernel), and prints your points for each
+exercise and, where you lost points, what is wrong."""
 
 
 def add_check_your_work(notebook):

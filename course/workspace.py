@@ -7,9 +7,14 @@
 A student's notebook is never overwritten. `make lab` runs the first form every time. When
 the course publishes a newer release of a notebook the student already has, the new version
 is saved beside theirs and they are told; --take swaps it in and renames theirs.
+
+A workspace holds one folder per assignment, <workspace>/<name>/<name>.ipynb, as the release
+does. carried_from() says which earlier notebook's exercise a later notebook's
+`from mywork import NAME` means (mywork.py loads it; the grader's references stand in for it).
 """
 
 import argparse
+import ast
 import hashlib
 import json
 import shlex
@@ -31,6 +36,65 @@ def release_files():
     """(relative path, release path) of every file of every released assignment."""
     release = COURSE / "release"
     return [(path.relative_to(release), path) for path in sorted(release.glob("*/*")) if path.is_file()]
+
+
+def assignments():
+    """The names of the released assignments, in course order: '01_spiral_and_activations', ..."""
+    return sorted(path.name for path in (COURSE / "release").iterdir() if path.is_dir())
+
+
+def notebook_path(folder, name):
+    """Where a course folder (a workspace, course/source, course/release) keeps notebook `name`."""
+    return Path(folder) / name / f"{name}.ipynb"
+
+
+def exercise_functions(notebook):
+    """{function name: exercise name} of a notebook's graded answer cells.
+
+    An exercise's answer cell has grade id NAME and a hidden-test cell NAME_tests; the function
+    is the one the answer cell defines (exercise softmax_columns defines `softmax`).
+    """
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    grade_ids = {cell["metadata"].get("nbgrader", {}).get("grade_id") for cell in cells}
+    functions = {}
+    for cell in cells:
+        nbgrader = cell["metadata"].get("nbgrader", {})
+        if nbgrader.get("solution") and f"{nbgrader['grade_id']}_tests" in grade_ids:
+            for node in ast.parse("".join(cell["source"])).body:
+                if isinstance(node, ast.FunctionDef):
+                    functions[node.name] = nbgrader["grade_id"]
+    return functions
+
+
+def course_exercises():
+    """(assignment, {function name: exercise name}) of every released notebook, in course order."""
+    return [(name, exercise_functions(notebook_path(COURSE / "release", name))) for name in assignments()]
+
+
+def carried_from(name, function):
+    """(assignment, exercise) that `from mywork import <function>` means in notebook `name`.
+
+    It is the exercise of the latest notebook before `name` (before none: of any notebook)
+    whose answer cell defines `function`, so `softmax` is notebook 02's in 03 and 04's later.
+    Raises LookupError, saying why, for a function of this or a later notebook, or of none.
+    """
+    course = course_exercises()
+    names = [assignment for assignment, _ in course]
+    position = names.index(name) if name in names else len(names)
+    for assignment, functions in reversed(course[:position]):
+        if function in functions:
+            return assignment, functions[function]
+    for assignment, functions in course[position:]:
+        if function in functions:
+            where = "this notebook" if assignment == name else f"notebook {assignment}, after this one"
+            raise LookupError(
+                f"{function} is an exercise of {where}: mywork gives you your functions of earlier notebooks"
+            )
+    known = sorted({f for _, functions in course[:position] for f in functions})
+    raise LookupError(
+        f"no notebook before this one has a function {function!r}; "
+        + (f"mywork has: {', '.join(known)}" if known else "this is the first notebook")
+    )
 
 
 def newer_copy(relative):

@@ -9,6 +9,7 @@ from conftest import nbgrader_cells, notebook, solution_regions
 from nbclient import NotebookClient
 
 from course.build import COURSE, assignments
+from course.workspace import exercise_functions, notebook_path
 
 SHIM = "raise ImportError('{0} is not part of the student bundle')\n"
 
@@ -51,6 +52,41 @@ def test_release_holds_no_solution_and_no_hidden_test(name):
     assert not found, f"solution code in the release of {name}: {found[:3]}"
     for secret in ("BEGIN HIDDEN", "autograder", "check(", "solutions"):
         assert secret not in text, f"the release of {name} contains {secret!r}"
+
+
+def defined_functions(source):
+    """{name: source} of the functions a code cell defines at its top level (% and ! lines left out)."""
+    source = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    return {
+        node.name: ast.get_source_segment(source, node)
+        for node in ast.parse(source).body
+        if isinstance(node, ast.FunctionDef)
+    }
+
+
+def exercise_answers():
+    """{function name: [answer regions]} of every exercise of the course, from the source notebooks."""
+    answers = {}
+    for name in assignments():
+        functions = exercise_functions(notebook_path(COURSE / "source", name))
+        for cell in nbgrader_cells(notebook("source", name), solution=True):
+            function = next((f for f, e in functions.items() if e == cell.metadata.nbgrader.grade_id), None)
+            if function:
+                answers.setdefault(function, []).extend(solution_regions(cell.source))
+    return answers
+
+
+@pytest.mark.parametrize("name", assignments())
+def test_release_gives_no_answer_of_an_earlier_notebook(name):
+    """Outside its answer cells a release defines no exercise's function with that exercise's answer
+    in it (a later notebook imports the learner's own: `from mywork import ...`)."""
+    answers = exercise_answers()
+    for cell in notebook("release", name).cells:
+        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("solution"):
+            continue
+        for function, source in defined_functions(cell.source).items():
+            found = leaked(answers.get(function, []), [source])
+            assert not found, f"the release of {name} gives the answer of exercise {function}: {found[:3]}"
 
 
 @pytest.mark.parametrize("name", assignments())

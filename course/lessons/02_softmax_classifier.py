@@ -44,14 +44,14 @@ import numpy as np
 from solutions.visible_tests import passed, needs
 
 # %% [markdown]
-# ## 0. Carried over from notebook 01: the spiral data
+# ## 0. Your spiral data from notebook 01
 #
-# Section 5 trains a classifier on the spiral data. Paste your `make_spiral` from notebook 01
-# into the next cell, replacing the stub, and run it. It is not graded again here; the cell
-# after it checks that it still works.
+# Section 5 trains a classifier on the spiral data, made by your `make_spiral` of notebook 01.
+#
+# <!-- shared: earlier_work -->
 
-# %% solution="carried_over_make_spiral"
-from solutions.spiral_activations import make_spiral
+# %%
+from mywork import make_spiral
 
 # %%
 X, y = make_spiral(N=100, K=3, noise=0.2, seed=0)

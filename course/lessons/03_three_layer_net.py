@@ -48,19 +48,17 @@ from tqdm.auto import tqdm
 from solutions.visible_tests import passed, needs
 
 # %% [markdown]
-# ## 0. Carried over from notebooks 01 and 02
+# ## 0. Your functions from notebooks 01 and 02
 #
-# The network uses functions you have already written. Paste your versions into the two cells
-# below, replacing the stubs: from notebook 01 `make_spiral`, `sigmoid`, `sigmoid_grad`, `relu`
-# and `relu_grad`; from notebook 02 `softmax`, `softmax_loss`, `l2_penalty`,
-# `eval_numerical_gradient` and `rel_error`. They are not graded again; the cell after them
-# checks that they work.
+# The network uses functions you have already written: from notebook 01 `make_spiral`,
+# `sigmoid`, `sigmoid_grad`, `relu` and `relu_grad`; from notebook 02 `softmax`,
+# `softmax_loss`, `l2_penalty`, `eval_numerical_gradient` and `rel_error`.
+#
+# <!-- shared: earlier_work -->
 
-# %% solution="carried_over_01"
-from solutions.spiral_activations import make_spiral, sigmoid, sigmoid_grad, relu, relu_grad
-
-# %% solution="carried_over_02"
-from solutions.softmax_classifier import softmax, softmax_loss, l2_penalty, eval_numerical_gradient, rel_error  # noqa: F401
+# %%
+from mywork import make_spiral, sigmoid, sigmoid_grad, relu, relu_grad
+from mywork import softmax, softmax_loss, l2_penalty, eval_numerical_gradient, rel_error
 
 # %%
 assert make_spiral(N=10, K=3, seed=0)[0].shape == (30, 2), "make_spiral: X should be (N*K, 2)"

@@ -48,14 +48,17 @@ import numpy as np
 from solutions.visible_tests import passed, needs
 
 # %% [markdown]
-# ## 0. Carried over from notebook 04
+# ## 0. Your functions from notebooks 02 and 04
 #
-# Paste your `softmax`, `rnn_cell_forward` and `rnn_forward` from notebook 04 into the cell
-# below, replacing the stubs. They are not graded again; the cell after it checks that they
-# work.
+# The backward pass starts from your forward pass of notebook 04, `softmax`, `rnn_cell_forward`
+# and `rnn_forward`, and checks its gradients with your `eval_numerical_gradient(f, x)` and
+# `rel_error(a, b)` of notebook 02.
+#
+# <!-- shared: earlier_work -->
 
-# %% solution="carried_over_04"
-from solutions.rnn_forward import softmax, rnn_cell_forward, rnn_forward
+# %%
+from mywork import eval_numerical_gradient, rel_error
+from mywork import softmax, rnn_cell_forward, rnn_forward
 
 # %%
 assert np.allclose(softmax(np.array([[0.0, 1000.0], [0.0, 1000.0]])), 0.5), "check softmax"
@@ -74,12 +77,10 @@ assert np.allclose(_a[:, :, 1], np.tanh(_p["Waa"] @ _a[:, :, 0] + 1)), "check rn
 print("The functions from notebook 04 work.")
 
 # %% [markdown]
-# Also given: random parameters for an RNN (notebook 04), and from notebook 02 the numerical
-# gradient `eval_numerical_gradient(f, x)` and the relative error `rel_error(a, b)`.
+# Also given: random parameters for an RNN, as in notebook 04.
 
 # %%
 from solutions.rnn_forward import init_rnn_parameters  # noqa: F401
-from solutions.softmax_classifier import eval_numerical_gradient, rel_error  # noqa: F401
 
 # %% [markdown]
 # ## 1. Backward through one cell

@@ -62,25 +62,20 @@ GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))  # set by nbgrader while it
 from solutions.visible_tests import passed, needs
 
 # %% [markdown]
-# ## 0. Carried over from notebooks 01, 02, 04 and 05
+# ## 0. Your functions from notebooks 01, 02, 04 and 05
 #
-# Paste your versions into the cells below, replacing the stubs: from notebook 01 `sigmoid`
-# (the one that never overflows); from notebook 02 `eval_numerical_gradient` and `rel_error`;
-# from notebook 04 `softmax` (over columns), `rnn_cell_forward` and `rnn_forward`; from
-# notebook 05 `rnn_cell_backward`. They are not graded again; the cell after them checks that
-# they work.
+# The gates use your functions of earlier notebooks: from notebook 01 `sigmoid` (the one that
+# never overflows); from notebook 02 `eval_numerical_gradient` and `rel_error`; from notebook
+# 04 `softmax` (over columns), `rnn_cell_forward` and `rnn_forward`; from notebook 05
+# `rnn_cell_backward`.
+#
+# <!-- shared: earlier_work -->
 
-# %% solution="carried_over_01"
-from solutions.spiral_activations import sigmoid
-
-# %% solution="carried_over_02"
-from solutions.softmax_classifier import eval_numerical_gradient, rel_error
-
-# %% solution="carried_over_04"
-from solutions.rnn_forward import softmax, rnn_cell_forward, rnn_forward  # noqa: F401
-
-# %% solution="carried_over_05"
-from solutions.rnn_backward import rnn_cell_backward
+# %%
+from mywork import sigmoid
+from mywork import eval_numerical_gradient, rel_error
+from mywork import softmax, rnn_cell_forward, rnn_forward
+from mywork import rnn_cell_backward
 
 # %%
 with np.errstate(over="raise", invalid="raise", divide="raise"):

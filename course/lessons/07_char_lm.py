@@ -53,18 +53,17 @@ from tqdm.auto import tqdm
 from solutions.visible_tests import passed, needs
 
 # %% [markdown]
-# ## 0. Carried over from notebooks 04 and 05
+# ## 0. Your functions from notebooks 04 and 05
 #
-# Paste your versions into the two cells below, replacing the stubs: from notebook 04 `softmax`
-# (the column-wise one), `rnn_cell_forward` and `rnn_forward`; from notebook 05
-# `rnn_cell_backward`, `rnn_backward` and `clip_by_norm`. They are not graded again; the cell
-# after them checks that they work.
+# The language model is your RNN: from notebook 04 `softmax` (the column-wise one),
+# `rnn_cell_forward` and `rnn_forward`; from notebook 05 `rnn_cell_backward`, `rnn_backward`
+# and `clip_by_norm`.
+#
+# <!-- shared: earlier_work -->
 
-# %% solution="carried_over_04"
-from solutions.rnn_forward import softmax, rnn_cell_forward, rnn_forward
-
-# %% solution="carried_over_05"
-from solutions.rnn_backward import rnn_cell_backward, rnn_backward, clip_by_norm
+# %%
+from mywork import softmax, rnn_cell_forward, rnn_forward
+from mywork import rnn_cell_backward, rnn_backward, clip_by_norm
 
 # %% [markdown]
 # The parameters are initialised as in notebook 04, by this given function:

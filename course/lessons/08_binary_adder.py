@@ -47,21 +47,18 @@ from tqdm.auto import tqdm
 from solutions.visible_tests import passed, needs
 
 # %% [markdown]
-# ## 0. Carried over from notebooks 01, 04 and 05
+# ## 0. Your functions from notebooks 01, 04 and 05
 #
-# Paste your versions into the three cells below, replacing the stubs: from notebook 01
-# `sigmoid`; from notebook 04 `softmax` (the column-wise one), `rnn_cell_forward` and
-# `rnn_forward`; from notebook 05 `rnn_cell_backward`, `rnn_backward` and `clip_by_norm`.
-# They are not graded again; the cell after them checks that they work.
+# The adder is your RNN with a sigmoid output: from notebook 01 `sigmoid`; from notebook 04
+# `softmax` (the column-wise one), `rnn_cell_forward` and `rnn_forward`; from notebook 05
+# `rnn_cell_backward`, `rnn_backward` and `clip_by_norm`.
+#
+# <!-- shared: earlier_work -->
 
-# %% solution="carried_over_01"
-from solutions.spiral_activations import sigmoid
-
-# %% solution="carried_over_04"
-from solutions.rnn_forward import softmax, rnn_cell_forward, rnn_forward
-
-# %% solution="carried_over_05"
-from solutions.rnn_backward import rnn_cell_backward, rnn_backward, clip_by_norm
+# %%
+from mywork import sigmoid
+from mywork import softmax, rnn_cell_forward, rnn_forward
+from mywork import rnn_cell_backward, rnn_backward, clip_by_norm
 
 # %% [markdown]
 # The parameters are initialised as in notebook 04, by this given function:
@@ -241,11 +238,11 @@ from solutions.binary_adder import adder_backward
 # %% [markdown]
 # The visible tests check the shapes and $db_y$, then every gradient against the numerical
 # gradient of the loss $L = \sum_{t, i} dz_t \odot z_t$, whose gradient with respect to the
-# scores $z_t$ is exactly `dz` (the trick of notebook 05), for a random `dz`. The numerical
-# gradient and the relative error of notebook 02 are given here:
+# scores $z_t$ is exactly `dz` (the trick of notebook 05), for a random `dz`. They use your
+# numerical gradient and relative error of notebook 02:
 
 # %%
-from solutions.softmax_classifier import eval_numerical_gradient, rel_error
+from mywork import eval_numerical_gradient, rel_error
 
 # %%
 rng = np.random.default_rng(5)

@@ -54,24 +54,19 @@ from tqdm.auto import tqdm
 GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))  # set by nbgrader while it grades the notebook
 
 # %% [markdown]
-# ## 0. Carried over from notebooks 01, 02, 04 and 06
+# ## 0. Your functions from notebooks 01, 02, 04 and 06
 #
-# Paste your versions into the cells below, replacing the stubs: from notebook 01 `sigmoid`;
-# from notebook 02 `eval_numerical_gradient`; from notebook 04 `softmax` (over
-# columns); from notebook 06 `lstm_cell_forward`, `lstm_forward`, `lstm_cell_backward` and
-# `lstm_backward`. They are not graded again; the cell after them checks that they work.
+# The classifier is your LSTM: from notebook 01 `sigmoid`; from notebook 02
+# `eval_numerical_gradient`; from notebook 04 `softmax` (over columns); from notebook 06
+# `lstm_cell_forward`, `lstm_forward`, `lstm_cell_backward` and `lstm_backward`.
+#
+# <!-- shared: earlier_work -->
 
-# %% solution="carried_over_01"
-from solutions.spiral_activations import sigmoid
-
-# %% solution="carried_over_02"
-from solutions.softmax_classifier import eval_numerical_gradient
-
-# %% solution="carried_over_04"
-from solutions.rnn_forward import softmax
-
-# %% solution="carried_over_06"
-from solutions.lstm_gru import lstm_cell_forward, lstm_forward, lstm_cell_backward, lstm_backward
+# %%
+from mywork import sigmoid
+from mywork import eval_numerical_gradient
+from mywork import softmax
+from mywork import lstm_cell_forward, lstm_forward, lstm_cell_backward, lstm_backward
 
 # %% [markdown]
 # The LSTM's parameters are made as in notebook 06, by this given function:

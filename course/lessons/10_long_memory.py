@@ -48,33 +48,24 @@ from tqdm.auto import tqdm
 GRADING = bool(os.environ.get("NBGRADER_EXECUTION"))  # set by nbgrader while it grades the notebook
 
 # %% [markdown]
-# ## 0. Carried over from notebooks 01, 02, 04, 05, 06 and 09
+# ## 0. Your functions from notebooks 01, 02, 04, 05, 06 and 09
 #
-# Paste your versions into the cells below, replacing the stubs: from notebook 01 `sigmoid`;
-# from notebook 02 `eval_numerical_gradient`; from notebook 04 `softmax` (over columns),
-# `rnn_cell_forward` and `rnn_forward`; from notebook 05 `rnn_cell_backward` and
-# `rnn_backward`; from notebook 06 the LSTM's and the GRU's cell and sequence functions, forward
-# and backward; from notebook 09 `classifier_loss` and `adam_step`. They are not graded again;
-# the cell after them checks that they work.
+# The three networks are yours: from notebook 01 `sigmoid`; from notebook 02
+# `eval_numerical_gradient`; from notebook 04 `softmax` (over columns), `rnn_cell_forward` and
+# `rnn_forward`; from notebook 05 `rnn_cell_backward` and `rnn_backward`; from notebook 06 the
+# LSTM's and the GRU's cell and sequence functions, forward and backward; from notebook 09
+# `classifier_loss` and `adam_step`.
+#
+# <!-- shared: earlier_work -->
 
-# %% solution="carried_over_01"
-from solutions.spiral_activations import sigmoid
-
-# %% solution="carried_over_02"
-from solutions.softmax_classifier import eval_numerical_gradient
-
-# %% solution="carried_over_04"
-from solutions.rnn_forward import softmax, rnn_cell_forward, rnn_forward
-
-# %% solution="carried_over_05"
-from solutions.rnn_backward import rnn_cell_backward, rnn_backward
-
-# %% solution="carried_over_06"
-from solutions.lstm_gru import lstm_cell_forward, lstm_forward, lstm_cell_backward, lstm_backward
-from solutions.lstm_gru import gru_cell_forward, gru_forward, gru_cell_backward, gru_backward
-
-# %% solution="carried_over_09"
-from solutions.sequence_classifier import classifier_loss, adam_step
+# %%
+from mywork import sigmoid
+from mywork import eval_numerical_gradient
+from mywork import softmax, rnn_cell_forward, rnn_forward
+from mywork import rnn_cell_backward, rnn_backward
+from mywork import lstm_cell_forward, lstm_forward, lstm_cell_backward, lstm_backward
+from mywork import gru_cell_forward, gru_forward, gru_cell_backward, gru_backward
+from mywork import classifier_loss, adam_step
 
 # %% [markdown]
 # The parameters of the three cells are made by the functions of notebooks 04 and 06, and the
