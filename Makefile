@@ -1,5 +1,6 @@
 # Thin verbs. Each one creates the virtual environment first if it is missing or stale.
-#   make lab [PORT=8888] [TOKEN=...] [WORKSPACE=workspace]   the student workspace in JupyterLab
+#   make lab [PORT=8888] [WORKSPACE=workspace]   the student workspace in JupyterLab; a fixed token
+#                          goes in the environment, TOKEN=... make lab (never on a command line)
 #   make test              the whole test suite
 #   make release           rebuild course/source and course/release from course/lessons
 #   make bench             the benchmarks
@@ -9,7 +10,7 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 PORT   ?= 8888
-# make lab: TOKEN empty means Jupyter's own random token (printed in the URL).
+# make lab: TOKEN empty means Jupyter's own random token (printed in the URL it logs).
 TOKEN     ?=
 WORKSPACE ?= workspace
 comma  := ,
@@ -20,22 +21,41 @@ export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: lab test release bench grade install chromium postgresql sandbox hub hub-parts
 
+# make lab installs what a student needs: the project's own dependencies (JupyterLab, nbgrader,
+# numpy, matplotlib, tqdm). make test, release, bench and grade add the dev extra (pytest,
+# Playwright, jupytext for the build, ruff). pip lists each package as it installs it.
+PIP     := $(PYTHON) -m pip install --disable-pip-version-check
+STUDENT := $(VENV)/.installed-student
+
 install: $(VENV)/.installed-$(EXTRAS)
 
-$(VENV)/.installed-%: pyproject.toml
-	test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[$*]"
-	touch $@
+$(STUDENT): pyproject.toml
+	@echo "Setting up $(VENV), the course's Python: JupyterLab, nbgrader, numpy, matplotlib and tqdm."
+	@echo "The first time pip downloads and installs them, listing each one: a minute or two."
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PIP) --progress-bar off -e .
+	@touch $@
+
+# An extra of pyproject.toml on top of that: dev (make test, release, bench, grade), hub.
+$(VENV)/.installed-%: pyproject.toml $(STUDENT)
+	@echo "Adding the [$*] extra to $(VENV)..."
+	$(PIP) --quiet -e ".[$*]"
+	@touch $@
 
 # course/lab holds the student lab's Jupyter settings: nbgrader's Validate button (counting
-# every cell's errors) without the instructor's formgrader, and a kernel that has %selfcheck.
-lab: install
+# every cell's errors), no instructor tools, a kernel with %check and %selfcheck; course/lab/
+# self-study adds what a lab outside a class hides: the exchange's Assignment List.
+# The token reaches Jupyter through its environment (JUPYTER_TOKEN), never a command line.
+lab: $(STUDENT)
 	$(PYTHON) -m course.workspace --workspace $(WORKSPACE)
-	@echo "JupyterLab on $(WORKSPACE)/, Ctrl+C stops it. Open in your browser:"
-	@echo "    http://127.0.0.1:$(PORT)/lab?token=$(or $(TOKEN),<the token printed below>)"
-	JUPYTER_CONFIG_PATH=$(CURDIR)/course/lab JUPYTER_PATH=$(CURDIR)/course/lab \
+	@echo "Starting JupyterLab on $(WORKSPACE)/ (Ctrl+C stops it). Open in your browser:"
+	@echo "    http://127.0.0.1:$(PORT)/lab?token=$(or $(TOKEN),<the token in the URL below>)"
+	JUPYTER_CONFIG_PATH=$(CURDIR)/course/lab/self-study:$(CURDIR)/course/lab JUPYTER_PATH=$(CURDIR)/course/lab \
 	  $(VENV)/bin/jupyter lab --no-browser --ip=127.0.0.1 --port=$(PORT) --ServerApp.port_retries=0 \
-	  --ServerApp.root_dir=$(WORKSPACE) --allow-root --log-level=WARN $(if $(TOKEN),--IdentityProvider.token=$(TOKEN))
+	  --ServerApp.root_dir=$(WORKSPACE) --allow-root --log-level=WARN
+ifneq ($(TOKEN),)
+lab: export JUPYTER_TOKEN := $(TOKEN)
+endif
 
 # The browser test drives Debian's Chromium; on CI (as root) it is installed when missing.
 chromium:

@@ -34,7 +34,7 @@ def is_free(port):
 
 
 class Lab:
-    """`make lab PORT=... TOKEN=... WORKSPACE=...` in a subprocess of its own process group.
+    """`TOKEN=... make lab PORT=... WORKSPACE=...` in a subprocess of its own process group.
 
     Jupyter's per-user folders point into `home`, so the lab starts as on a newcomer's machine.
     Use as a context manager; `output` is everything make and Jupyter printed so far.
@@ -63,6 +63,7 @@ class Lab:
             env[variable] = str(self.home / folder)
         for variable in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):  # not a sub-make of `make test`
             env.pop(variable, None)
+        env["TOKEN"] = self.token  # as the README says: never on a command line
         return env
 
     @property
@@ -70,7 +71,7 @@ class Lab:
         return " ".join(self.command()[:2])
 
     def command(self):
-        return ["make", "lab", f"PORT={self.port}", f"TOKEN={self.token}", f"WORKSPACE={self.workspace}"]
+        return ["make", "lab", f"PORT={self.port}", f"WORKSPACE={self.workspace}"]
 
     def ready(self):
         return self.api("status") is not None
@@ -96,6 +97,17 @@ class Lab:
                 raise RuntimeError(f"{self.name}: {self.url} silent for {self.timeout} s:\n{self.output}")
             time.sleep(0.25)
         return self
+
+    def command_lines(self):
+        """The command lines of make and of every process it started (its process group)."""
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                if proc.name.isdigit() and os.getpgid(int(proc.name)) == self.process.pid:
+                    found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+            except (OSError, ProcessLookupError):  # a process that ended meanwhile
+                continue
+        return found
 
     def _collect(self):
         for line in self.process.stdout:

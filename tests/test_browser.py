@@ -258,21 +258,26 @@ def check_the_text_renders(nb, seen):
 
 
 def test_make_lab_serves_the_student_lab(lab, page):
+    """The course's kernel in the launcher, no Jupytext tiles, no nbgrader menu (its Assignment List
+    needs a class's exchange: outside a class it could only say "Error fetching courses!")."""
     assert f"{lab.url}/lab?token={lab.token}" in lab.output, "make lab should print the URL to open"
     assert lab.status_of("formgrader") == 404, "the instructor's formgrader should be off"
     page.goto(f"{lab.url}/lab?token={lab.token}&reset")
     page.locator(".jp-DirListing-item", has_text=NAME).wait_for()  # the workspace, synced by make lab
-    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-    menu = page.locator(".lm-Menu").inner_text()
-    shoot(page, "lab-nbgrader-menu")
-    page.keyboard.press("Escape")
-    assert "Assignment List" in menu and "Formgrader" not in menu and "Courses" not in menu
+    page.locator(".jp-LauncherCard", has_text="RNN course").first.wait_for()
+    shoot(page, "lab-launcher")
+    cards = page.locator(".jp-LauncherCard").all_inner_texts()
+    assert not [card for card in cards if "Jupytext" in card], cards
+    kernels = [card for card in cards if "Python 3" in card]
+    assert kernels and all("RNN course" in card for card in kernels), cards
+    menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+    assert "Nbgrader" not in menus, menus
     disabled = page.evaluate(
         "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).disabledExtensions"
     )
     assert "@jupyter/nbgrader:formgrader" in disabled and "@jupyter/nbgrader:create-assignment" in disabled
+    assert "@jupyter/nbgrader:assignment-list" in disabled and "@jupyter/nbgrader:menu" in disabled
     assert "@jupyter/nbgrader:validate-assignment" not in disabled
-    assert "@jupyter/nbgrader:assignment-list" not in disabled
 
 
 # ----------------------------------------------------------------------------- the release
@@ -337,6 +342,19 @@ def test_release_validate_lists_the_failures(release_run, page):
     assert "NotImplementedError" in text, text
 
 
+def test_release_check_says_what_to_write_and_what_is_wrong(release_run, page):
+    """%check in a new cell: first the untouched stub, then a sigmoid written the naive way."""
+    untouched = run_new_cell(page, "%check sigmoid")
+    shoot(untouched, f"{NAME}-release-6-check-stub")
+    assert "sigmoid still raises NotImplementedError" in untouched.inner_text()
+    naive = "def sigmoid(x): return 1 / (1 + np.exp(-x))\n%check sigmoid"  # one line: no auto-indent
+    cell = run_new_cell(page, naive)
+    shoot(cell, f"{NAME}-release-7-check-naive-sigmoid")
+    said = cell.locator(".jp-OutputArea").inner_text()
+    assert "CheckFailed" in said and "overflow" in said, said
+    assert "Traceback" not in said and "autograder" not in said, "only the message, as grading shows it"
+
+
 # ----------------------------------------------------------------------------- the solution
 
 
@@ -394,6 +412,67 @@ def test_selfcheck_in_the_notebook_gives_full_marks(solution_run, page):
     assert "Cannot grade" not in report and "Note:" not in report, report
 
 
+def test_check_alone_checks_every_exercise(solution_run, page):
+    cell = run_new_cell(page, "%check")
+    page.wait_for_selector(IDLE, timeout=KERNEL_TIMEOUT)
+    shoot(cell, f"{NAME}-solution-check-all")
+    lines = cell.locator(".jp-OutputArea").inner_text().splitlines()
+    assert len(lines) == len(stub_functions(solution_run[0])), lines
+    assert all(line.startswith("ok   ") and "hidden checks passed" in line for line in lines), lines
+
+
+# ----------------------------------------------------------------------------- earlier work
+
+
+def run_cells_up_to(page, last):
+    """Run the cells of the open notebook from the top to index `last` (Ctrl+Enter on each)."""
+    cells = page.locator(CELLS)
+    for index in range(last + 1):
+        cell = cells.nth(index)
+        cell.locator(".jp-Cell-inputWrapper").click()
+        page.keyboard.press("Escape")
+        if "jp-CodeCell" not in cell.get_attribute("class"):
+            continue
+        before = cell.locator(".jp-InputPrompt").inner_text()
+        page.keyboard.press("Control+Enter")
+        prompt_changed(page, index, before)
+
+
+def test_a_later_notebook_imports_the_learners_own_function(lab, page):
+    """Notebook 02 takes make_spiral from the learner's notebook 01 (`from mywork import make_spiral`):
+    while 01 is the untouched release it says what to finish; once 01 is finished and saved, it is
+    the learner's own function."""
+    later = assignments()[1]
+    path = f"{later}/{later}.ipynb"
+    nb = open_notebook(page, lab, path)
+    imports = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "from mywork" in c.source)
+    uses = imports + 1  # the cell after the import calls make_spiral
+    run_cells_up_to(page, uses)
+    cells = page.locator(CELLS)
+    shoot(cells.nth(imports), f"{later}-earlier-work-1-unfinished")
+    said = cells.nth(imports).locator(".jp-OutputArea").inner_text()
+    assert f"make_spiral: NOT READY - finish make_spiral in {NAME} first" in said, said
+    failed = cells.nth(uses).locator(".jp-OutputArea").inner_text()
+    assert "NotImplementedError" in failed and f"finish make_spiral in {NAME} first" in failed, failed
+
+    shutil.copy(COURSE / "source" / NAME / f"{NAME}.ipynb", lab.workspace / RELEASE)  # 01, finished and saved
+    for index in (imports, uses):
+        cells.nth(index).locator(".jp-Cell-inputWrapper").click()
+        page.keyboard.press("Escape")
+        before = cells.nth(index).locator(".jp-InputPrompt").inner_text()
+        page.keyboard.press("Control+Enter")
+        prompt_changed(page, index, before)
+    page.wait_for_selector(IDLE, timeout=KERNEL_TIMEOUT)
+    shoot(cells.nth(imports), f"{later}-earlier-work-2-yours")
+    said = cells.nth(imports).locator(".jp-OutputArea").inner_text()
+    assert f"make_spiral: yours, from {NAME}/{NAME}.ipynb as saved at" in said, said
+    assert not seen_errors(page, uses), cells.nth(uses).inner_text()
+
+
+def seen_errors(page, index):
+    return page.evaluate(SEEN)[index]["errors"]
+
+
 # ----------------------------------------------------------------------------- Part IV: notebooks that train
 
 
@@ -403,6 +482,8 @@ def test_a_training_notebook_shows_its_progress_bars_and_plots(name, lab, page):
     every plot is an image, every visible test passes, no cell writes an error or a warning."""
     path = f"{name}/solution.ipynb"
     shutil.copy(COURSE / "source" / name / f"{name}.ipynb", lab.workspace / path)  # beside its data
+    for earlier in assignments()[: assignments().index(name)]:  # a learner who finished them
+        shutil.copy(COURSE / "source" / earlier / f"{earlier}.ipynb", lab.workspace / earlier)
     nb = open_notebook(page, lab, path)
     run_all_from_the_menu(page)
     seen = page.evaluate(SEEN)

@@ -17,22 +17,10 @@ def requirement(text):
     return name.lower().replace("_", "-"), spec.replace(" ", "")
 
 
-def extra_requirements(project, extra):
-    """The requirements of an extra, with the project's own extras it names expanded."""
-    found = set()
-    for text in project["optional-dependencies"][extra]:
-        own = re.fullmatch(rf"{project['name']}\[([\w,\s-]+)\]", text.strip())
-        if own:
-            for name in own.group(1).split(","):
-                found |= extra_requirements(project, name.strip())
-        else:
-            found.add(requirement(text))
-    return found
-
-
 def test_environment_yml_mirrors_pyproject():
+    """environment.yml is the student's environment: the dependencies, without the dev extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {requirement(r) for r in project["dependencies"]} | extra_requirements(project, "dev")
+    wanted = {requirement(r) for r in project["dependencies"]}
     dependencies = (ROOT / "environment.yml").read_text().split("\ndependencies:\n")[1]
     listed = {requirement(line.strip()[2:]) for line in dependencies.splitlines() if line.startswith("  - ")}
     listed -= {("python", ">=3.11"), ("pip", "")}

@@ -80,6 +80,11 @@ def test_the_real_make_lab_keeps_the_edit_and_announces_a_newer_release(tmp_path
     relative = f"{first}/{first}.ipynb"
     with Lab(ws, home) as lab:
         assert lab.api("contents/" + first)["type"] == "directory"
+        running = lab.command_lines()
+        assert lab.status_of("formgrader") == 404, "the instructor's formgrader should be off"
+        assert lab.status_of("assignments") == 404, "outside a class the exchange's assignment list is off"
+    assert any("jupyter" in line and "lab" in line for line in running), running
+    assert not [line for line in running if lab.token in line], "the token is on a command line"
     assert f"new: {relative}" in lab.output
     assert f"{lab.url}/lab?token={lab.token}" in lab.output, "make lab should print the URL to open"
 
