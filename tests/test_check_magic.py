@@ -2,6 +2,7 @@
 messages of grading. The grading side here is the judge of the grading command, as in test_judge.py.
 """
 
+import os
 import sys
 
 import pytest
@@ -11,6 +12,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from autograder.engine import EXERCISES, MISTAKES, load_exercises
 from autograder.kernel import CheckFailed
 from autograder.kernel.wire import judged_check
+from autograder.learner.identity import LEARNER_ENV
 from autograder.sandbox.judge import Judge
 from course.build import COURSE
 
@@ -19,7 +21,9 @@ load_exercises()
 
 @pytest.fixture
 def ipython(monkeypatch, tmp_path):
-    """The lab's kernel: the extension loaded, working in a folder outside the course (tmp_path)."""
+    """The lab's kernel of learner jane: the extension loaded, working in a folder outside the
+    course (tmp_path)."""
+    monkeypatch.setenv(LEARNER_ENV, "jane")  # the extension keeps a learner already named
     shell = InteractiveShell.instance()
     shell.run_line_magic("load_ext", "autograder.learner.magic")
     monkeypatch.chdir(tmp_path)
@@ -47,8 +51,8 @@ def said_by_check(ipython, capsys, line):
 
 def said_by_grading(judge, capsys, name, function):
     """(passed, what the hidden-test cell printed or its CheckFailed message), as the grading
-    command's judge decides it."""
-    session = judge.open_session()
+    command's judge decides it for the learner the lab names (their cases: engine/seeds.py)."""
+    session = judge.open_session(student=os.environ[LEARNER_ENV])
     session.expect("cell", name)
     capsys.readouterr()
     try:

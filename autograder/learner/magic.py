@@ -226,7 +226,7 @@ def check_one(ipython, exercise, function):
 
 
 def check_all(ipython, here):
-    """%check without a name: every exercise of this notebook, a line each."""
+    """%check without a name: every exercise of this notebook, a line each (a failure: its message)."""
     from autograder.kernel import CheckFailed
     from course import workspace
 
@@ -242,7 +242,7 @@ def check_all(ipython, here):
             lines = str(problem).splitlines()
             print(f"FAIL {exercise}: {lines[0]}", *(f"     {line}" for line in lines[1:]), sep="\n")
         else:
-            print(f"ok   {passed.getvalue().strip()}")
+            print(f"ok   {passed.getvalue().strip().splitlines()[0]}")  # not the seed line of each
 
 
 def check(name=None, function=None):
