@@ -38,6 +38,7 @@ def test_progress_names_the_cell_the_exercise_and_the_looping_function():
     hooks = progress.hooks()
     client = NotebookClient(nb, timeout=60, allow_errors=True, extra_arguments=[WATCHDOG], **hooks)
     client.execute()
+    progress.finished()
     lines = said.getvalue().splitlines()
     assert lines[0] == f"{AT}1 of 4" and f"{AT}4 of 4" in lines
     looping = [line for line in lines if "still running" in line]

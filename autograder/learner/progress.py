@@ -5,10 +5,13 @@
     rnn_backward: hidden tests failed
     [still running after 30 s, in rnn_backward, line 14: `while t >= 0:`]
 
-The notebook client that grades calls `start` and `executed` for every cell (nbclient's
-on_cell_start and on_cell_executed hooks, which nbgrader's Execute has); a thread repeats the
-lines that the kernel's watchdog (autograder/kernel/watchdog.py, loaded with WATCHDOG) prints
-into the running cell, as soon as they appear.
+The notebook client that grades calls `start` before every cell (nbclient's on_cell_start
+hook; `configure` sets it in the self-check's nbgrader configuration). A cell has ended when
+the next one starts, or when the grading calls `finished`: nbgrader's Execute keeps
+nbclient's on_cell_executed hook for itself, and by then it has put the cell's error, if any,
+among its outputs. A thread repeats the lines that the kernel's watchdog
+(autograder/kernel/watchdog.py, loaded with WATCHDOG) prints into the running cell, as soon
+as they appear.
 """
 
 import sys
@@ -29,6 +32,9 @@ class Progress:
         self.lock = threading.Lock()
         threading.Thread(target=self.watch, name="progress", daemon=True).start()
 
+    def __deepcopy__(self, memo):
+        return self  # traitlets copies a configuration; its hooks must still report here
+
     def say(self, line):
         print(line, file=self.out, flush=True)
 
@@ -37,7 +43,8 @@ class Progress:
         self.code_cells = [i for i, cell in enumerate(notebook.cells) if runs(cell)]
 
     def start(self, cell, cell_index, **_):
-        """nbclient's on_cell_start (for every cell): a code cell begins."""
+        """nbclient's on_cell_start (for every cell): the cell before has ended, a code cell begins."""
+        self.finished()
         if not runs(cell):
             return
         with self.lock:
@@ -45,14 +52,14 @@ class Progress:
         if cell_index in self.code_cells:
             self.say(f"{AT}{self.code_cells.index(cell_index) + 1} of {len(self.code_cells)}")
 
-    def executed(self, cell, cell_index, execute_reply, **_):
-        """nbclient's on_cell_executed: a code cell ended; a hidden-test cell says how it went."""
+    def finished(self):
+        """The running code cell has ended; a hidden-test cell says how it went."""
         with self.lock:
             self.report_watchdog()
-            self.cell = None
-        nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+            cell, self.cell = self.cell, None
+        nbgrader = (cell or {}).get("metadata", {}).get("nbgrader", {})
         if nbgrader.get("grade") and not nbgrader.get("solution"):
-            failed = execute_reply.get("content", {}).get("status") != "ok"
+            failed = any(output.get("output_type") == "error" for output in cell.get("outputs", []))
             exercise = nbgrader.get("grade_id", "").removesuffix("_tests")
             self.say(f"{exercise}: hidden tests {'failed' if failed else 'passed'}")
 
@@ -79,11 +86,13 @@ class Progress:
 
     def hooks(self):
         """The NotebookClient settings that report to this Progress."""
-        return {
-            "on_notebook_start": self.notebook,
-            "on_cell_start": self.start,
-            "on_cell_executed": self.executed,
-        }
+        return {"on_notebook_start": self.notebook, "on_cell_start": self.start}
+
+    def configure(self, config):
+        """Make nbgrader's Execute (the grading's notebook client) report here, its kernels watched."""
+        for hook, function in self.hooks().items():
+            config.Execute[hook] = function
+        config.Execute.extra_arguments = [*config.Execute.get("extra_arguments", []), WATCHDOG]
 
 
 def runs(cell):

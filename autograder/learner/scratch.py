@@ -38,8 +38,9 @@ class Result:
 
 
 class ScratchCourse:
-    def __init__(self, root, settings):
+    def __init__(self, root, settings, progress=None):
         self.root, self.settings, self.worker = Path(root), settings, None
+        self.progress = progress  # an autograder.learner.progress.Progress told about each cell, or None
 
     def submit(self, name, student, notebook):
         """Place a notebook (a path or a NotebookNode) as `student`'s submission of `name`."""
@@ -61,6 +62,8 @@ class ScratchCourse:
             shutil.copy(self.root / "gradebook.db", self.root / "snapshot.db")
             (self.root / "work").mkdir(exist_ok=True)
             self.worker = Worker(self.root, self.root / "work", self.root / "snapshot.db", self.settings)
+            if self.progress is not None:
+                self.progress.configure(self.worker.api.config)
         notebook = self.root / "submitted" / student / name / f"{name}.ipynb"
         result = self.worker.grade(Job(student, name, str(notebook), None))
         if result["error"]:
@@ -88,10 +91,11 @@ def error_text(cell):
 
 
 @contextmanager
-def scratch_course(names, settings=None):
+def scratch_course(names, settings=None, progress=None):
     """A temporary course holding the source of the named assignments, already generated.
 
-    settings: the grading's (default: no feedback, one kernel started ahead)."""
+    settings: the grading's (default: no feedback, one kernel started ahead). progress: a
+    Progress (autograder/learner/progress.py) that the grading tells about each cell."""
     settings = settings or Settings(feedback=False)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -100,7 +104,7 @@ def scratch_course(names, settings=None):
         for name in names:
             shutil.copytree(COURSE / "source" / name, root / "source" / name)
             succeeded(api.generate_assignment(name, force=True), f"generate_assignment {name}")
-        course = ScratchCourse(root, settings)
+        course = ScratchCourse(root, settings, progress)
         try:
             yield course
         finally:

@@ -6,7 +6,9 @@
 It grades a copy of the notebook exactly as the class grading command does (the same worker,
 sandbox and judge: autograder/grading/worker.py), in a scratch course, without a feedback page,
 then prints the points of each exercise and, for each one that lost points, the hidden test's
-message. Your notebook is only read, never changed.
+message. While it runs it says on stderr where it is, each exercise's hidden tests as they
+finish, and a cell that has run for 30 s, with the function it is in (autograder/learner/progress.py).
+Your notebook is only read, never changed.
 """
 
 import argparse
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 
 from autograder.learner.identity import learner
+from autograder.learner.progress import Progress
 from autograder.learner.scratch import is_notebook, scratch_course
 from course.outline import assignments
 
@@ -41,18 +44,24 @@ def assignment_of(notebook_path):
     return path.stem
 
 
-def grade(notebook_path):
-    """Grade a copy of one notebook; return the grading worker's result (scores, cells, notes)."""
+def grade(notebook_path, progress=None):
+    """Grade a copy of one notebook; return the grading worker's result (scores, cells, notes).
+
+    progress: a Progress to tell about each cell as it runs (None: quiet)."""
     from autograder.grading.config import Settings
     from autograder.sandbox.kernels import bwrap_problem
 
     name = assignment_of(notebook_path)
     if bwrap_problem():
         print(NO_SANDBOX, file=sys.stderr)
-    with scratch_course([name], Settings(feedback=False, sandbox=False, warm=0)) as course:
+    with scratch_course([name], Settings(feedback=False, sandbox=False, warm=0), progress) as course:
         student = learner()  # the hidden tests draw the cases they draw for this learner's %check
         course.submit(name, student, notebook_path)
-        return {"assignment": name, **course.grade(name, student)}
+        try:
+            return {"assignment": name, **course.grade(name, student)}
+        finally:
+            if progress is not None:
+                progress.finished()
 
 
 def report(result):
@@ -84,7 +93,7 @@ def main(argv=None):
     except SelfCheckError as error:
         print(f"Cannot grade: {error}", file=sys.stderr)
         return 2
-    result = grade(args.notebook)
+    result = grade(args.notebook, Progress())
     print(json.dumps(result, indent=1) if args.json else report(result))
     return 0
 
