@@ -64,7 +64,7 @@ from solutions.visible_tests import passed, needs
 # %% [markdown]
 # ## 0. Your functions from notebooks 01, 02, 04 and 05
 #
-# The gates use your functions of earlier notebooks: from notebook 01 `sigmoid` (the one that
+# This notebook uses your functions of earlier notebooks: from notebook 01 `sigmoid` (the one that
 # never overflows); from notebook 02 `eval_numerical_gradient` and `rel_error`; from notebook
 # 04 `softmax` (over columns), `rnn_cell_forward` and `rnn_forward`; from notebook 05
 # `rnn_cell_backward`.
