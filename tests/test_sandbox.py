@@ -2,6 +2,7 @@
 clear refusal, a clear reason, a self-check that still grades (the attacks are in test_adversarial.py)."""
 
 import os
+import sys
 import tempfile
 
 import pytest
@@ -99,3 +100,17 @@ def test_a_submissions_files_are_copied_without_following_a_link_and_within_a_si
     assert found == ["data/points.csv", "notes.txt"]
     assert sorted(left_out) == ["answers.py", "big.bin", "linked", "pipe"]
     assert not any(p.is_symlink() for p in copied.rglob("*"))
+
+
+def test_a_python_installation_below_tmp_is_seen_by_the_kernel(tmp_path, monkeypatch):
+    """A clone below /tmp (as CI's can be) keeps its .venv there, under the kernel's own /tmp."""
+    require_bwrap()
+    venv = tmp_path / "venv"
+    venv.symlink_to(sys.prefix, target_is_directory=True)
+    roots = kernels.python_roots()
+    monkeypatch.setattr(kernels, "python_roots", lambda: [*roots, str(venv)])
+    monkeypatch.setattr(sys, "executable", str(venv / "bin" / "python"))
+    with scratch_course([NAME], Settings(feedback=False, warm=0)) as course:
+        course.submit(NAME, "student", SOLUTION)
+        result = course.grade(NAME, "student")
+    assert result["score"] == result["max_score"] == 8, result

@@ -267,12 +267,12 @@ class Kernel:
         }
         if sandboxed:
             disk = str(limits.disk * MiB)
+            # /tmp first: the view's folders (a Python installation in a clone below /tmp) go on top
+            scratch = ["--size", disk, "--tmpfs", "/tmp", "--size", disk, "--tmpfs", HOME]
             per_kernel = ["--bind", str(self.folder / "ipc"), f"{RUN}/ipc"]
-            per_kernel += ["--ro-bind", str(self.folder / "inbox"), f"{RUN}/inbox"]
-            per_kernel += ["--size", disk, "--tmpfs", "/tmp", "--size", disk, "--tmpfs", HOME]
-            per_kernel += ["--chdir", HOME]
+            per_kernel += ["--ro-bind", str(self.folder / "inbox"), f"{RUN}/inbox", "--chdir", HOME]
             spec.update(
-                bwrap=runtime.view() + per_kernel,
+                bwrap=scratch + runtime.view() + per_kernel,
                 bwrap_path=shutil.which("bwrap"),
                 connection=f"{RUN}/connection.json",
                 ip=f"{RUN}/ipc/kernel",
