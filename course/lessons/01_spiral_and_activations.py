@@ -75,8 +75,9 @@ from solutions.plots import class_style, plot_spiral
 # so it needs exercise 1.)
 
 # %%
+title = f"Spiral data: N={np.sum(y == 0)} points per class, K={len(np.unique(y))} classes"
 fig, ax = plt.subplots(figsize=(5.5, 5.5))
-plot_spiral(ax, X, y, "Spiral data: N=100 points per class, K=3 classes")
+plot_spiral(ax, X, y, title)
 plt.show()
 
 # %% [markdown]
