@@ -5,6 +5,7 @@ import os
 import sys
 import tempfile
 
+import nbformat
 import pytest
 from conftest import ON_CI
 
@@ -114,3 +115,24 @@ def test_a_python_installation_below_tmp_is_seen_by_the_kernel(tmp_path, monkeyp
         course.submit(NAME, "student", SOLUTION)
         result = course.grade(NAME, "student")
     assert result["score"] == result["max_score"] == 8, result
+
+
+def test_an_update_of_earlier_displays_counts_against_the_output_limit(tmp_path):
+    """Ten small displays of one id, then one 3 MB update: 30 MB kept in the notebook before."""
+    require_bwrap()
+    flood = (
+        "from IPython.display import display\n"
+        "for _ in range(10):\n    display('x', display_id='flood')\n"
+        "display('x' * 3_000_000, display_id='flood', update=True)"
+    )
+    nb = nbformat.read(SOLUTION, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell(flood))
+    nbformat.write(nb, tmp_path / f"{NAME}.ipynb")
+    with scratch_course([NAME], Settings(feedback=False, warm=0)) as course:
+        course.submit(NAME, "student", tmp_path / f"{NAME}.ipynb")
+        result = course.grade(NAME, "student")
+        graded = next(course.root.glob(f"autograded/student/{NAME}/{NAME}.ipynb"))
+        size = graded.stat().st_size
+    assert result["score"] == result["max_score"] == 8, result
+    assert size < 2_000_000, f"the graded notebook holds {size} bytes"
+    assert any("an update of a display" in line for _, line in result["incidents"]), result["incidents"]

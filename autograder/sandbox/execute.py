@@ -297,32 +297,28 @@ class GradingExecute(Execute):
         size = output_size(msg)
         if self.cell_output + size > self.max_cell_output or self.output_total + size > self.max_output:
             if self.cell_output <= self.max_cell_output:
-                limit = (
-                    self.max_cell_output
-                    if self.cell_output + size > self.max_cell_output
-                    else self.max_output
-                )
-                what = "cell" if limit == self.max_cell_output else "notebook"
-                outs.append(
-                    new_output(
-                        "stream",
-                        name="stdout",
-                        text=(
-                            f"\n[grading: output truncated: this {what} printed more than "
-                            f"{limit // 1000} kB]\n"
-                        ),
-                    )
-                )
-                self.incident(
-                    "output truncated",
-                    f"{cell_name(self.nb.cells[cell_index], cell_index)}: "
-                    f"more than {limit // 1000} kB of output",
-                )
+                cell_over = self.cell_output + size > self.max_cell_output
+                limit, what = (self.max_cell_output, "cell") if cell_over else (self.max_output, "notebook")
+                note = f"\n[grading: output truncated: this {what} printed more than {limit // 1000} kB]\n"
+                outs.append(new_output("stream", name="stdout", text=note))
+                where = cell_name(self.nb.cells[cell_index], cell_index)
+                self.incident("output truncated", f"{where}: more than {limit // 1000} kB of output")
                 self.cell_output = self.max_cell_output + 1
             return None
         self.cell_output += size
         self.output_total += size
         return super().output(outs, msg, display_id, cell_index)
+
+    def _update_display_id(self, display_id, msg):
+        """An update of earlier displays counts against the notebook's limit as new outputs would."""
+        places = sum(len(indices) for indices in self._display_id_map.get(display_id, {}).values())
+        size = output_size(msg) * places
+        if self.replaying or size > self.max_cell_output or self.output_total + size > self.max_output:
+            if not self.replaying:
+                self.incident("output truncated", f"an update of a display: {size // 1000} kB dropped")
+            return
+        self.output_total += size
+        super()._update_display_id(display_id, msg)
 
     # ------------------------------------------------------------ dead and hung kernels
 
