@@ -35,6 +35,7 @@ from grading_course import (
     state,
 )
 
+from autograder.grading.worker import NBGRADER_RECEIPTS as RECEIPTS
 from autograder.sandbox.kernels import bwrap_problem
 
 PR_SET_CHILD_SUBREAPER = 36
@@ -251,7 +252,7 @@ def test_the_network_and_the_graders_environment_are_out_of_reach(graded):
 
 
 def test_feedback_holds_the_page_and_nothing_else(graded):
-    for kind, kept in (("feedback", {f"{NAME}.html"}), ("autograded", {f"{NAME}.ipynb", "timestamp.txt"})):
+    for kind, kept in (("feedback", {f"{NAME}.html", *RECEIPTS}), ("autograded", {f"{NAME}.ipynb", *RECEIPTS})):
         for student in CASES:
             folder = graded.course / kind / student / NAME
             names = {path.name for path in folder.iterdir()}

@@ -21,6 +21,7 @@ from autograder.sandbox.files import copy_files
 
 NOTES_CELL_ID = "grading-notes"
 MAX_FILES = 100 * 1024 * 1024  # bytes of a submission's files besides the notebook
+NBGRADER_RECEIPTS = ("timestamp.txt", "submission_secret.txt")  # written by nbgrader submit
 
 
 @dataclass
@@ -133,8 +134,9 @@ class Worker:
             if not feedback["success"]:
                 raise RuntimeError(f"nbgrader generate_feedback failed: {nbgrader_reason(feedback)}")
         for kind, kept in (
-            ("autograded", (f"{name}.ipynb", "timestamp.txt")),
-            ("feedback", (f"{name}.html",)),
+            # what nbgrader's generate_feedback and release_feedback read beside the notebook
+            ("autograded", (f"{name}.ipynb", *NBGRADER_RECEIPTS)),
+            ("feedback", (f"{name}.html", *NBGRADER_RECEIPTS)),
         ):
             target = self.course_root / kind / student / name
             shutil.rmtree(target, ignore_errors=True)
