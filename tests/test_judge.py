@@ -5,6 +5,7 @@ a graded notebook's kernel does, so every exercise of every assignment is run th
 (arguments out, outputs back, reference helpers and function arguments called across it).
 """
 
+import resource
 import socket
 import struct
 import time
@@ -19,10 +20,11 @@ from autograder.kernel import course_function
 from autograder.kernel.calls import ownership_problem
 from autograder.kernel.check import JUDGE_ENV
 from autograder.kernel.wire import Channel, CourseFunction, WireError, decode, encode, judged_check
-from autograder.sandbox.judge import MAX_CONNECTIONS, Judge
+from autograder.sandbox.judge import FIRST_MESSAGE_SIZE, MAX_CONNECTIONS, Judge
 from solutions import rnn_forward as ref04
 from solutions import softmax_classifier as ref02
 from solutions import spiral_activations as ref01
+from solutions import three_layer_net as ref03
 
 load_exercises()
 
@@ -264,6 +266,85 @@ def test_a_function_argument_sees_the_arrays_the_reference_nudges(judge):
         assert np.array_equal(weights, here)  # left as the reference left it, nudged
     finally:
         judge.close_session()
+
+
+def peak_memory_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def test_a_course_function_over_the_notebooks_limits_fails_there_not_in_the_grader(judge):
+    """The red team's attack: make_spiral asked for 1.6 GB, then for 5 s of work. They run in the
+    notebook's reference process, within the notebook's limits (1024 MB, 2 s of CPU here): the
+    first raises MemoryError in the notebook, the second ends that process; the grading process
+    neither holds the memory nor spends the time, and the next notebook is served."""
+    session = judge.open_session("02_softmax_classifier", limits=(1024, 2))
+    try:
+        spiral = CourseFunction("make_spiral", session.address)
+        memory_before = peak_memory_mb()
+        with pytest.raises(MemoryError):
+            spiral(N=100_000_000, K=1)
+        assert peak_memory_mb() - memory_before < 100
+        X, y = spiral(N=5, K=2)  # the process lives on
+        assert X.shape == (10, 2) and list(y) == [0] * 5 + [1] * 5
+        cpu_before, started = cpu_seconds(), time.monotonic()
+        with pytest.raises(WireError):  # the process went over its CPU seconds: the connection closed
+            spiral(N=1_000_000, K=40)
+        assert time.monotonic() - started < 30 and cpu_seconds() - cpu_before < 1
+        with pytest.raises(ImportError, match="stopped"):
+            CourseFunction("make_spiral", session.address)
+    finally:
+        judge.close_session()
+    session = judge.open_session("02_softmax_classifier")
+    try:
+        assert CourseFunction("make_spiral", session.address)(N=3, K=1)[0].shape == (3, 2)
+    finally:
+        judge.close_session()
+
+
+def greedy_forward(X, params, nonlinearity):
+    """A forward (03) that asks the course's init_params for 80 GB of weights."""
+    return init_params(D=100_000, H1=100_000)  # noqa: F821 (the notebook holds init_params)
+
+
+def test_a_course_function_the_students_code_calls_in_a_check_runs_within_the_limits(judge):
+    session = judge.open_session("03_three_layer_net", limits=(1024, 60))
+    student = as_student_code(greedy_forward, "forward", init_params=ref03.init_params)
+    session.expect("forward_tests", "forward")
+    memory_before = peak_memory_mb()
+    try:
+        with pytest.raises(CheckFailed, match="MemoryError"):
+            judged_check("forward", student, session.address)
+    finally:
+        session.finish()
+        judge.close_session()
+    assert peak_memory_mb() - memory_before < 100
+
+
+def test_a_function_that_calls_itself_by_name_is_not_an_answer(judge, session):
+    def relu(x):
+        return relu(x)
+
+    student = as_student_code(relu)
+    assert not verdict_here("relu", student)[0]
+    assert not verdict_judged(judge, "relu", student)[0][0]
+
+
+def test_a_large_first_message_is_refused_and_the_judge_still_serves(judge, session):
+    sock = connected(judge)
+    with sock:
+        sock.sendall(struct.pack(">I", FIRST_MESSAGE_SIZE + 1) + b"x" * 1024)
+        sock.settimeout(10)
+        try:
+            assert sock.recv(1) == b""  # closed: nothing of the size announced was read
+        except ConnectionResetError:  # closed with our bytes unread
+            pass
+    session.expect("relu_tests", "relu")
+    judged_check("relu", as_student_code(ref01.relu), session.address)
 
 
 def test_a_student_function_may_call_a_course_function(notebook_05):

@@ -58,9 +58,11 @@ class Exercise:
     @property
     def uses(self):
         """{name: reference} of the course functions the student's code may call: those that the
-        exercise's notebook holds (course/outline.py), so a mistake in one costs its own points only."""
+        exercise's notebook holds (course/outline.py), so a mistake in one costs its own points
+        only. Never the exercise's own: a function that calls itself by name is not an answer."""
         lesson = lesson_of_exercise().get(self.name)
-        return dict(course_functions(lesson)) if lesson else {}
+        functions = course_functions(lesson) if lesson else {}
+        return {name: f for name, f in functions.items() if f is not self.reference}
 
     def mistake(self, description, replacements=None):
         """Register a known wrong answer, named by `description` in the feedback.

@@ -60,10 +60,10 @@ class Channel:
             raise WireError(f"a message of {len(data)} bytes is larger than the limit of {MAX_FRAME}")
         self.sock.sendall(struct.pack(">I", len(data)) + data)
 
-    def receive(self):
+    def receive(self, limit=MAX_FRAME):
         (size,) = struct.unpack(">I", self._exactly(4))
-        if size > MAX_FRAME:
-            raise WireError(f"a message of {size} bytes is larger than the limit of {MAX_FRAME}")
+        if size > limit:
+            raise WireError(f"a message of {size} bytes is larger than the limit of {limit}")
         try:
             message = json.loads(self._exactly(size))
         except ValueError as error:

@@ -108,7 +108,11 @@ class GradingExecute(Execute):
         self.runtime, self.kernel = runtime, None
         self.pool = runtime.kernels(self.limits(), self.extra_arguments)
         graded = resources.get("nbgrader", {})  # its student: the hidden tests draw their cases
-        self.session = runtime.judge.open_session(graded.get("assignment"), student=graded.get("student"))
+        self.session = runtime.judge.open_session(
+            graded.get("assignment"),
+            student=graded.get("student"),
+            limits=(self.memory_limit, self.cpu_limit),
+        )
         self.files = resources.get("metadata", {}).get("path")
         self.executed, self.killers, self.restarts, self.gave_up = [], set(), 0, False
         self.output_total, self.replaying = 0, False

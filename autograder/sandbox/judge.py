@@ -20,7 +20,7 @@ The kernel's arguments are plain data (placeholders for anything else), so a ref
 runs the kernel's code; a function passed as an argument is called back in the kernel.
 """
 
-import builtins
+import functools
 import hmac
 import logging
 import os
@@ -34,54 +34,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import engine
-from autograder.engine.carried import course_functions
 from autograder.engine.seeds import case_seed, with_seed
 from autograder.kernel.calls import Outcome, Remote
-from autograder.kernel.wire import Channel, Closed, WireError, decode, encode, short_path, type_name
+from autograder.kernel.wire import Channel, Closed, WireError, decode, encode, short_path
+from autograder.sandbox.references import (
+    Handles,
+    ReferenceServer,
+    call_arguments,
+    error_type,
+    reference_reply,
+)
 
 log = logging.getLogger(__name__)
 
 FIRST_MESSAGE_TIMEOUT = 30  # seconds a new connection may take to say who it is
-MAX_CONNECTIONS = 64  # open at once (a check, and one per imported function of an earlier notebook)
-
-
-class Handles:
-    """Callables of the judge that the kernel may call, by id, for one check."""
-
-    def __init__(self):
-        self.by_id = {}
-
-    def add(self, value):
-        key = str(len(self.by_id))
-        self.by_id[key] = value
-        return key
-
-    def get(self, key):
-        if type(key) is not str or key not in self.by_id:
-            raise WireError("a call to an unknown function")
-        return self.by_id[key]
-
-
-_error_types = {}
-
-
-def error_type(name):
-    """The class of a student's exception, by name: Python's own where it is a built-in one (so
-    that a hidden test may ask for a ValueError), else a stand-in of that name."""
-    name = name if isinstance(name, str) and name.isidentifier() else "Exception"
-    if name not in _error_types:
-        builtin = getattr(builtins, name, None)
-        is_builtin = isinstance(builtin, type) and issubclass(builtin, Exception)
-        base = builtin if is_builtin else Exception
-        try:
-            base("message")
-        except Exception:  # a built-in error that wants more than a message (UnicodeDecodeError)
-            base = Exception
-        # str() of the stand-in is the student's message as it was (KeyError would quote it again)
-        _error_types[name] = type(
-            name, (base,), {"__module__": "student", "__str__": lambda self: self.args[0]}
-        )
-    return _error_types[name]
+FIRST_MESSAGE_SIZE = 64 * 1024  # bytes: who it is and what it asks for
+MAX_CONNECTIONS = 64  # waiting for their first message at once
 
 
 def stand_in(info):
@@ -99,10 +67,11 @@ def stand_in(info):
 class RemoteFunction(Remote):
     """The student's function, called in the kernel at the other end of channel."""
 
-    def __init__(self, channel, handles, argnames):
+    def __init__(self, channel, handles, argnames, relay):
         if type(argnames) is not list or not all(type(n) is str for n in argnames):
             raise WireError("the argument names are malformed")
-        self.channel, self.handles = channel, handles
+        self.channel, self.handles, self.relay = channel, handles, relay
+        relay.serve_here = self.serve_here
         self.__code__ = types.SimpleNamespace(co_varnames=tuple(argnames), co_argcount=len(argnames))
 
     def outcome(self, args):
@@ -117,9 +86,17 @@ class RemoteFunction(Remote):
                 raise WireError(f"unexpected {message['op']!r} during a call")
 
     def serve(self, message):
+        """A call back of one of the judge's functions: a course function the student's code uses
+        runs in the notebook's reference process; a function of the case, here."""
+        key = message.get("id")
+        self.channel.send(
+            self.relay.call(key, message) if key in self.relay.uses else self.serve_here(message)
+        )
+
+    def serve_here(self, message):
         function = self.handles.get(message.get("id"))
         args, kwargs = call_arguments(message, self.handles.get)
-        self.channel.send(reference_reply(function, args, kwargs, self.handles.add, plain_error=False))
+        return reference_reply(function, args, kwargs, self.handles.add, plain_error=False)
 
     def read_outcome(self, message, count):
         # the judge's own functions among the arguments come back as themselves (a cell's functions)
@@ -137,51 +114,80 @@ class RemoteFunction(Remote):
         )
 
 
-def call_arguments(message, rebuild):
-    """The (args, kwargs) of a call the kernel asks for; rebuild(id) makes its function arguments."""
-    args = decode(message.get("args"), rebuild)
-    kwargs = decode(message.get("kwargs"), rebuild) or {}
-    if type(args) is not tuple or type(kwargs) is not dict:
-        raise WireError("the arguments of a call are malformed")
-    if not all(type(name) is str and name.isidentifier() for name in kwargs):
-        raise WireError("the names of keyword arguments are malformed")
-    return args, kwargs
+class Relay:
+    """The calls of course functions during one check, passed on to the notebook's reference
+    process: one connection per function, closed when the check ends (so that a function the
+    student's code kept serves nothing later)."""
+
+    def __init__(self, session, exercise, uses, handles):
+        self.session, self.exercise, self.uses = session, exercise, uses  # uses: handle -> name
+        self.handles, self.channels = handles, {}
+        self.serve_here = None  # how the check runs a function of the judge that a call passes on
+
+    def call(self, key, message):
+        """The reply to the kernel's call `message` of the course function of handle `key`."""
+        try:
+            request = {"op": "call", "args": message.get("args"), "kwargs": message.get("kwargs")}
+            reply = self.exchange(key, request)
+        except (OSError, WireError) as error:  # the reference process ended: over its limits
+            self.channels.pop(key, None)
+            why = "it went over the notebook's memory or time limit" if isinstance(error, Closed) else error
+            return {"op": "raise", "message": f"the course's {self.uses[key]} stopped: {why}"}
+        if reply["op"] == "raise":  # as the judge says a reference's error (RemoteFunction.serve_here)
+            return {"op": "raise", "message": f"{reply.get('type')}: {reply.get('message')}"}
+        rebuild = functools.partial(ReturnedFunction, self, key)  # a function a reference returned
+        for part in ("value", "args_after"):
+            if reply.get(part) is not None:
+                reply[part] = encode(decode(reply[part], rebuild), self.handles.add)
+        return reply
+
+    def exchange(self, key, request):
+        """Send the request on the connection of key's function; answer its calls back of the
+        judge's functions until the reply comes."""
+        channel = self.channels.get(key) or self.connect(key)
+        channel.send(request)
+        while True:
+            reply = channel.receive()
+            if reply["op"] != "callback":
+                return reply
+            if reply.get("id") in self.uses:
+                raise WireError("a course function passed to a course function")
+            channel.send(self.serve_here(reply))
+
+    def connect(self, key):
+        ours, theirs = socket.socketpair()
+        with theirs:
+            process = self.session.reference_process()
+            if process is None or not process.hand_over(theirs, {"exercise": self.exercise}, self.uses[key]):
+                ours.close()
+                raise Closed("the reference process has ended")
+        channel = self.channels[key] = Channel(ours)
+        if channel.receive()["op"] != "ready":
+            raise WireError(f"{self.uses[key]} is not a course function of {self.exercise}")
+        return channel
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        for channel in self.channels.values():
+            channel.sock.close()
 
 
-def reference_reply(function, args, kwargs, handle, plain_error=True):
-    """The reply to a call of a reference with the kernel's arguments: its value, and the
-    arguments it changed in place (sgd_step), or the error it raised."""
-    before = encode(args, handle)
-    try:
-        value = function(*args, **kwargs)
-    except Exception as error:  # the reference, called with the student's arguments
-        if plain_error:
-            return {"op": "raise", "type": type_name(error), "message": str(error)[:2000]}
-        return {"op": "raise", "message": f"{type(error).__name__}: {error}"}
-    after = encode(args, handle)
-    reply = {"op": "return", "value": encode(value, handle)}
-    if after != before:
-        reply["args_after"] = after
-    return reply
+class ReturnedFunction:
+    """A function that a course function returned (activation_functions): it stays in the
+    reference process, and the kernel calls it through the judge."""
 
+    def __init__(self, relay, key, returned_id):
+        self.relay, self.key, self.id = relay, key, returned_id
 
-class KernelFunction:
-    """A function the kernel passed to a reference: calling it is a round trip, before which the
-    arguments of the reference's own call are copied back (they may have been nudged in place)."""
-
-    def __init__(self, channel, key, call):
-        self.channel, self.key, self.call = channel, key, call
-
-    def __call__(self, *args):
-        self.call["synced"] = True
-        now = encode(self.call["args"])
-        self.channel.send({"op": "callback", "id": self.key, "args": encode(args), "args_now": now})
-        reply = self.channel.receive()
-        if reply["op"] == "return":
-            return decode(reply.get("value"))
+    def __call__(self, *args, **kwargs):
+        add = self.relay.handles.add
+        request = {"op": "callback", "id": self.id, "args": encode(args, add), "kwargs": encode(kwargs, add)}
+        reply = self.relay.exchange(self.key, request)
         if reply["op"] == "raise":
             raise error_type(reply.get("type"))(str(reply.get("message", ""))[:2000])
-        raise WireError(f"unexpected {reply['op']!r} during a call back")
+        return decode(reply.get("value"), functools.partial(ReturnedFunction, self.relay, self.key))
 
 
 @dataclass
@@ -195,26 +201,27 @@ class Session:
     """The judge's state for one notebook: its assignment, the token of its kernel and the
     hidden-test cell now running."""
 
-    def __init__(self, judge, assignment=None, token=None, student=None):
-        self.judge = judge
+    def __init__(self, judge, assignment=None, token=None, student=None, limits=(2048, 900)):
+        self.judge, self.limits = judge, limits
         self.assignment = assignment
         self.student = student  # whose hidden-test cases are drawn (engine/seeds.py)
         self.token = token or new_token()
         self.lock = threading.Lock()
         self.busy = threading.Lock()
         self.expected = None
-        self._functions = None
+        self.references = None  # its reference process, from its first call of a course function
 
     @property
     def address(self):
         """RNN_JUDGE for a kernel that sees the judge's socket where the judge put it."""
         return f"{self.judge.path}:{self.token}"
 
-    def course_functions(self):
-        """name -> reference of the functions of earlier notebooks this notebook may call."""
-        if self._functions is None:
-            self._functions = course_functions(self.assignment) if self.assignment else {}
-        return self._functions
+    def reference_process(self):
+        """The process that runs this notebook's calls of course functions (forked on first use)."""
+        with self.lock:
+            if self.references is None:
+                self.references = self.judge.references.new_process(*self.limits)
+            return self.references
 
     def expect(self, cell, exercise):
         with self.lock:
@@ -266,17 +273,27 @@ class Judge:
             if folder is not None:
                 os.close(folder)
         self.server.listen(16)
-        self.session = None
+        self.session, self.references = None, ReferenceServer()
         threading.Thread(target=self.serve_forever, name="judge", daemon=True).start()
 
-    def open_session(self, assignment=None, token=None, student=None):
+    def open_session(self, assignment=None, token=None, student=None, limits=(2048, 900)):
         """The session of the next notebook (of `assignment`, run by the kernel holding `token`),
-        whose hidden-test cases are drawn for `student` of the judge's course."""
-        self.session = Session(self, assignment, token, student)
+        whose hidden-test cases are drawn for `student` of the judge's course; the functions of
+        earlier notebooks it calls run within `limits` (MB of address space, CPU seconds)."""
+        if self.references.process.poll() is not None:  # killed: the next notebook has a new one
+            self.references = ReferenceServer()
+        self.session = Session(self, assignment, token, student, limits)
         return self.session
 
     def close_session(self):
-        self.session = None
+        """The notebook has ended, and so has its reference process if it called one."""
+        session, self.session = self.session, None
+        if session is not None and session.references is not None:
+            session.references.stop()
+
+    def close(self):
+        self.close_session()
+        self.references.stop()
 
     def serve_forever(self):
         open_connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
@@ -295,7 +312,7 @@ class Judge:
             channel = Channel(connection)
             try:
                 connection.settimeout(FIRST_MESSAGE_TIMEOUT)
-                first = channel.receive()
+                first = channel.receive(FIRST_MESSAGE_SIZE)
                 connection.settimeout(None)
             except (OSError, WireError):
                 return
@@ -304,32 +321,19 @@ class Judge:
             if session is None or type(token) is not str or not hmac.compare_digest(token, session.token):
                 return
             if first["op"] == "course":
-                self.serve_course(session, channel, first.get("name"))
+                self.serve_course(session, connection, channel, first.get("name"))
             else:
                 self.check(session, channel, first)
 
-    def serve_course(self, session, channel, name):
-        """Run a function of an earlier notebook for the kernel, call after call."""
-        reference = session.course_functions().get(name) if type(name) is str else None
-        if reference is None:
-            where = f"before {session.assignment}" if session.assignment else "of this course"
-            message = f"{name} is not a function of a notebook {where}"
-            return channel.send({"op": "refused", "message": message})
-        channel.send({"op": "ready"})
-        try:
-            while True:
-                message = channel.receive()
-                if message["op"] != "call":
-                    raise WireError(f"unexpected {message['op']!r}")
-                call = {"synced": False}
-                args, kwargs = call_arguments(message, lambda key: KernelFunction(channel, key, call))  # noqa: B023
-                call["args"] = args
-                reply = reference_reply(reference, args, kwargs, None)
-                if call["synced"]:  # the kernel's arrays hold the last values sent: send the final ones
-                    reply["args_after"] = encode(args)
-                channel.send(reply)
-        except (OSError, WireError):
-            return  # the kernel stopped, or broke the protocol: its own calls fail
+    def serve_course(self, session, connection, channel, name):
+        """Hand a kernel's calls of a function of an earlier notebook to the session's reference
+        process (references.py): the judge never runs them."""
+        references = session.reference_process()
+        if references is None or not references.hand_over(
+            connection, {"assignment": session.assignment}, name
+        ):
+            message = "the functions of earlier notebooks stopped: they went over the notebook's limits"
+            channel.send({"op": "refused", "message": message})
 
     def check(self, session, channel, first):
         name = first.get("name")
@@ -373,12 +377,13 @@ class Judge:
         if ownership is not None:
             return False, str(ownership)[:1000]
         handles = Handles()
-        channel.send(
-            {"op": "start", "uses": {key: handles.add(value) for key, value in exercise.uses.items()}}
-        )
-        function = RemoteFunction(channel, handles, first.get("argnames"))
+        uses = {handles.add(value): key for key, value in exercise.uses.items()}
+        channel.send({"op": "start", "uses": {key: handle for handle, key in uses.items()}})
+        relay = Relay(session, name, uses, handles)
+        function = RemoteFunction(channel, handles, first.get("argnames"), relay)
         seed = case_seed(name, session.student, self.course)
-        problem, count = engine.first_problem(exercise, function, seed)
+        with relay:
+            problem, count = engine.first_problem(exercise, function, seed)
         message = with_seed(problem or engine.passed_message(name, count), session.student, seed)
         return problem is None, message
 

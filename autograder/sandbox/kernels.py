@@ -115,6 +115,7 @@ class Runtime:
     def close(self):
         if self.pool is not None:
             self.pool.close()
+        self.judge.close()
 
     def view(self):
         """bubblewrap's options that are the same for every kernel: what it sees and keeps."""
