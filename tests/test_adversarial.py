@@ -252,7 +252,8 @@ def test_the_network_and_the_graders_environment_are_out_of_reach(graded):
 
 
 def test_feedback_holds_the_page_and_nothing_else(graded):
-    for kind, kept in (("feedback", {f"{NAME}.html", *RECEIPTS}), ("autograded", {f"{NAME}.ipynb", *RECEIPTS})):
+    kinds = (("feedback", {f"{NAME}.html", *RECEIPTS}), ("autograded", {f"{NAME}.ipynb", *RECEIPTS}))
+    for kind, kept in kinds:
         for student in CASES:
             folder = graded.course / kind / student / NAME
             names = {path.name for path in folder.iterdir()}

@@ -136,3 +136,39 @@ def test_an_update_of_earlier_displays_counts_against_the_output_limit(tmp_path)
     assert result["score"] == result["max_score"] == 8, result
     assert size < 2_000_000, f"the graded notebook holds {size} bytes"
     assert any("an update of a display" in line for _, line in result["incidents"]), result["incidents"]
+
+
+SCRIPTS = (  # a notebook's displays that would run code where the graded notebook is read
+    "from IPython.display import HTML, SVG, Javascript, Markdown, display\n"
+    "display(HTML('<b>kept</b><script>document.title = \"xss-1\"</script>'))\n"
+    "display(HTML('<img src=x onerror=\"document.title = \\'xss-2\\'\">'))\n"
+    "display(Javascript('document.title = \"xss-3\"'))\n"
+    "display(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"document.title=1\"/>'))\n"
+    "display(Markdown('<script>document.title = \"xss-4\"</script>'))\n"
+    "display({'text/html': '<a href=\"javascript:document.title=5\">link</a>'}, raw=True)\n"
+    "display(HTML('x'), display_id='later')\n"
+    "display(HTML('<script>document.title = \"xss-6\"</script>'), display_id='later', update=True)"
+)
+
+
+def test_no_output_that_runs_in_the_readers_browser_is_kept(tmp_path):
+    """Scripts, event handlers, javascript: links, JavaScript, SVG and Markdown outputs are not in
+    the autograded notebook or the feedback page (formgrader shows the notebook to the
+    instructor); an HTML output's harmless part is."""
+    require_bwrap()
+    nb = nbformat.read(SOLUTION, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell(SCRIPTS))
+    nbformat.write(nb, tmp_path / f"{NAME}.ipynb")
+    with scratch_course([NAME], Settings(warm=0)) as course:
+        course.submit(NAME, "student", tmp_path / f"{NAME}.ipynb")
+        result = course.grade(NAME, "student")
+        graded_path = next(course.root.glob(f"autograded/student/{NAME}/{NAME}.ipynb"))
+        graded = nbformat.read(graded_path, as_version=4)
+        feedback = next(course.root.glob(f"feedback/student/{NAME}/{NAME}.html")).read_text()
+    assert result["score"] == 8, result
+    outputs = str(graded.cells[3].outputs)
+    assert "<b>kept</b>" in outputs
+    for shown in (outputs, feedback):  # the cell's code, and a script's text, may be shown as text
+        for live in ("<script>document", "<img src=x", "<svg", '<a href="javascript'):
+            assert live not in shown, live
+    assert "application/javascript" not in outputs and "image/svg+xml" not in outputs

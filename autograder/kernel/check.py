@@ -5,7 +5,7 @@ In a learner's lab, check() judges in this process with the engine (autograder/e
 kernel run by the grading command (the environment names a judge), it only relays: the judge
 outside the kernel draws the cases, calls the student's function through the wire and decides
 (autograder/kernel/wire.py, autograder/sandbox/judge.py). Likewise a course function runs its
-reference here in a lab, and in the judge under grading.
+reference here in a lab, and outside the kernel under grading (autograder/sandbox/references.py).
 """
 
 import os
@@ -55,8 +55,8 @@ def course_function(name, assignment=None):
     """The function `name` of an earlier notebook, for a notebook of `assignment` (what
     `from mywork import name` gives under grading, where the reference stands in for it).
 
-    In a kernel run by the grading command the judge runs the reference and decides which names
-    the notebook may have (`assignment` is not needed); elsewhere the reference runs here.
+    In a kernel run by the grading command the reference runs outside it and the judge decides
+    which names the notebook may have (`assignment` is not needed); elsewhere it runs here.
     """
     judge = os.environ.get(JUDGE_ENV)
     if judge:

@@ -8,7 +8,8 @@ RNN_JUDGE); the judge draws the seeded cases, asks the kernel to call the studen
 on each, computes the references, compares and records the verdict itself. Whatever a
 notebook patches in its own process (numpy, the checker, builtins), it cannot change a
 verdict made in another. course_function(name) is the kernel's handle on a function of an
-earlier notebook, whose reference the judge runs (carried-forward work).
+earlier notebook, whose reference runs in the notebook's reference process, which the judge
+connects it to (carried-forward work).
 
 Values cross the wire as JSON. Arrays travel as .npy bytes and are read back with
 allow_pickle=False, and only plain types are ever rebuilt, so decoding what a kernel sent
@@ -353,10 +354,11 @@ def builtin_error(name):
 
 class CourseFunction:
     """A function of an earlier notebook, as a graded kernel has it: each call runs the reference
-    in the judge. Arguments and the result cross the wire as data (arrays that the reference
-    changes in place are changed here too); a function passed as an argument stays here and is
-    called back, after the arrays the reference changed so far are copied here (so that
-    `eval_numerical_gradient(f, x)` works with an `f` that reads the nudged `x` from elsewhere).
+    in the notebook's reference process (autograder/sandbox/references.py). Arguments and the
+    result cross the wire as data (arrays that the reference changes in place are changed here
+    too); a function passed as an argument stays here and is called back, after the arrays the
+    reference changed so far are copied here (so that `eval_numerical_gradient(f, x)` works
+    with an `f` that reads the nudged `x` from elsewhere).
     """
 
     def __init__(self, name, address):

@@ -10,7 +10,8 @@ On top of nbgrader's Execute (per-cell timeout, interrupt on timeout), GradingEx
   the interrupt), or runs out of memory (a MemoryError): the cell gets an error saying what
   happened, a new kernel re-runs the cells above it (not the one that failed), and grading goes
   on from the next cell. nbgrader's own Execute would abandon the whole notebook;
-- keeps at most max_cell_output bytes of output per cell and max_output per notebook;
+- keeps at most max_cell_output bytes of output per cell and max_output per notebook, and of
+  each display only what cannot run in a reader's browser (outputs.py);
 - asks the judge (autograder/sandbox/judge.py) for the verdict of every hidden-test cell and writes
   that cell's outputs from the verdict alone; a hidden test that never reached the judge
   scores zero;
@@ -30,6 +31,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
 from autograder.sandbox import kernels
+from autograder.sandbox.outputs import safe_data
 
 KERNEL_DIED = "KernelDied"
 NOT_RUN = "CellNotRun"
@@ -311,7 +313,7 @@ class GradingExecute(Execute):
             return None
         self.cell_output += size
         self.output_total += size
-        return super().output(outs, msg, display_id, cell_index)
+        return super().output(outs, safe(msg), display_id, cell_index)
 
     def _update_display_id(self, display_id, msg):
         """An update of earlier displays counts against the notebook's limit as new outputs would."""
@@ -322,7 +324,7 @@ class GradingExecute(Execute):
                 self.incident("output truncated", f"an update of a display: {size // 1000} kB dropped")
             return
         self.output_total += size
-        super()._update_display_id(display_id, msg)
+        super()._update_display_id(display_id, safe(msg))
 
     # ------------------------------------------------------------ dead and hung kernels
 
@@ -389,6 +391,14 @@ def ran_out_of_memory(cell):
         and (output.ename == "MemoryError" or "raised MemoryError" in output.get("evalue", ""))
         for output in cell.get("outputs", [])
     )
+
+
+def safe(msg):
+    """The message with only what may be shown of its display (outputs.py)."""
+    data = msg.get("content", {}).get("data")
+    if not isinstance(data, dict):
+        return msg
+    return {**msg, "content": {**msg["content"], "data": safe_data(data)}}
 
 
 def output_size(msg):

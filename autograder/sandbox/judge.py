@@ -13,11 +13,12 @@ A check that arrives outside its own cell is refused without running any case, s
 notebook cannot probe the hidden tests for expected values; every check run inside the cell
 must pass, so it cannot try several answers either.
 
-The judge also runs the functions of earlier notebooks that the notebook imports
-(autograder.kernel.course_function, `from mywork import ...`), at any time: only those of the
-assignments before the session's own (autograder/engine/carried.py), never its own exercises.
-The kernel's arguments are plain data (placeholders for anything else), so a reference never
-runs the kernel's code; a function passed as an argument is called back in the kernel.
+The functions of earlier notebooks that the notebook imports (autograder.kernel.course_function,
+`from mywork import ...`), and the course functions the student's code calls during a check,
+run with the kernel's arguments, so never here: the judge hands the former's connections to
+the notebook's reference process (references.py) and relays the latter's calls to it. The
+kernel's arguments are plain data (placeholders for anything else), so a reference never runs
+the kernel's code; a function passed as an argument is called back in the kernel.
 """
 
 import functools
