@@ -2,6 +2,7 @@
 clear refusal, a clear reason, a self-check that still grades (the attacks are in test_adversarial.py)."""
 
 import os
+import re
 import sys
 import tempfile
 
@@ -138,12 +139,13 @@ def test_an_update_of_earlier_displays_counts_against_the_output_limit(tmp_path)
     assert any("an update of a display" in line for _, line in result["incidents"]), result["incidents"]
 
 
+LIVE_ATTRIBUTE = re.compile(r"<[a-z]+[^<>]*\s(on[a-z]+=|href=.javascript)")  # in a tag, not its text
 SCRIPTS = (  # a notebook's displays that would run code where the graded notebook is read
     "from IPython.display import HTML, SVG, Javascript, Markdown, display\n"
     "display(HTML('<b>kept</b><script>document.title = \"xss-1\"</script>'))\n"
     "display(HTML('<img src=x onerror=\"document.title = \\'xss-2\\'\">'))\n"
     "display(Javascript('document.title = \"xss-3\"'))\n"
-    "display(SVG('<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"document.title=1\"/>'))\n"
+    'display(SVG(\'<svg xmlns="http://www.w3.org/2000/svg" onload="document.title=1"/>\'))\n'
     "display(Markdown('<script>document.title = \"xss-4\"</script>'))\n"
     "display({'text/html': '<a href=\"javascript:document.title=5\">link</a>'}, raw=True)\n"
     "display(HTML('x'), display_id='later')\n"
@@ -152,12 +154,18 @@ SCRIPTS = (  # a notebook's displays that would run code where the graded notebo
 
 
 def test_no_output_that_runs_in_the_readers_browser_is_kept(tmp_path):
-    """Scripts, event handlers, javascript: links, JavaScript, SVG and Markdown outputs are not in
-    the autograded notebook or the feedback page (formgrader shows the notebook to the
-    instructor); an HTML output's harmless part is."""
+    """Scripts, event handlers, javascript: links, JavaScript, SVG and Markdown outputs, and
+    HTML in a Markdown or raw cell the student added, are not live in the autograded notebook
+    or the feedback page (formgrader shows the notebook to the instructor); an HTML output's
+    harmless part is."""
     require_bwrap()
     nb = nbformat.read(SOLUTION, as_version=4)
     nb.cells.insert(3, nbformat.v4.new_code_cell(SCRIPTS))
+    nb.cells.insert(
+        4, nbformat.v4.new_markdown_cell("A note <img src=x onerror=alert(1)> <https://cs231n.github.io>")
+    )
+    raw = {"raw_mimetype": "text/html", "format": "text/html"}
+    nb.cells.insert(5, nbformat.v4.new_raw_cell("<svg onload=alert(2)>", metadata=raw))
     nbformat.write(nb, tmp_path / f"{NAME}.ipynb")
     with scratch_course([NAME], Settings(warm=0)) as course:
         course.submit(NAME, "student", tmp_path / f"{NAME}.ipynb")
@@ -169,6 +177,6 @@ def test_no_output_that_runs_in_the_readers_browser_is_kept(tmp_path):
     outputs = str(graded.cells[3].outputs)
     assert "<b>kept</b>" in outputs
     for shown in (outputs, feedback):  # the cell's code, and a script's text, may be shown as text
-        for live in ("<script>document", "<img src=x", "<svg", '<a href="javascript'):
-            assert live not in shown, live
+        assert "<script>document" not in shown and "<svg" not in shown
+        assert not LIVE_ATTRIBUTE.search(shown), LIVE_ATTRIBUTE.search(shown)
     assert "application/javascript" not in outputs and "image/svg+xml" not in outputs

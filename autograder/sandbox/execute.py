@@ -31,7 +31,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
 from autograder.sandbox import kernels
-from autograder.sandbox.outputs import safe_data
+from autograder.sandbox.outputs import safe_data, safe_markdown
 
 KERNEL_DIED = "KernelDied"
 NOT_RUN = "CellNotRun"
@@ -165,6 +165,8 @@ class GradingExecute(Execute):
     # ------------------------------------------------------------ one cell
 
     def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown":
+            cell.source = safe_markdown(cell.source)
         if cell.cell_type != "code":
             return cell, resources
         if self.gave_up:

@@ -6,9 +6,11 @@ could act as the instructor). So of each display, the grader keeps text, images 
 HTML cleaned by bleach (the sanitizer nbconvert uses) to an allow-list of tags and
 attributes: no script, no event handler, no style sheet, no frame or form, links only to
 http(s) and images only as embedded data. JavaScript, SVG and Markdown outputs are dropped
-(their plain-text form stays).
+(their plain-text form stays). A Markdown cell with other HTML in it shows it as text
+(nbconvert's feedback page shows a raw cell as text already).
 """
 
+import html
 import re
 
 import bleach
@@ -29,9 +31,10 @@ ATTRIBUTES = {
     "th": ["colspan", "rowspan", "scope"],
 }
 EMBEDDED_IMAGE = re.compile(r"data:image/(png|jpeg|gif);base64,[A-Za-z0-9+/=\s]*\Z")
+AUTOLINK = re.compile(r"<(https?|mailto):[^\s<>]*>")  # Markdown's <https://...>, not a tag
 REMOVED = "[grading: this output would run code in the reader's browser; only its text is kept]"
 
-_cleaner = None
+_cleaners = {}
 
 
 def allowed(tag, name, value):
@@ -42,18 +45,28 @@ def allowed(tag, name, value):
     return not (name == "href" and value.strip().lower().startswith("data:"))
 
 
-def clean_html(html):
-    """The HTML with only allowed tags and attributes; anything else is shown as text."""
-    global _cleaner
-    if _cleaner is None:
-        _cleaner = bleach.Cleaner(
+def clean_html(text, strip=False):
+    """The HTML with only allowed tags and attributes; anything else is shown as text (or
+    removed, with strip)."""
+    if strip not in _cleaners:
+        _cleaners[strip] = bleach.Cleaner(
             tags=TAGS,
             attributes=allowed,
             protocols={"http", "https", "mailto", "data"},  # data: for embedded images only (allowed)
             css_sanitizer=CSSSanitizer(),
+            strip=strip,
             strip_comments=True,
         )
-    return _cleaner.clean(html)
+    return _cleaners[strip].clean(text)
+
+
+def safe_markdown(source):
+    """A Markdown cell's source, unchanged when the HTML in it is all allowed; else with its
+    HTML shown as text."""
+    probe = AUTOLINK.sub("", source)
+    if html.unescape(clean_html(probe, strip=True)) == html.unescape(probe):
+        return source
+    return clean_html(source)
 
 
 def safe_data(data):
