@@ -3,23 +3,24 @@
 A graded kernel may call the reference of an earlier notebook's function (`from mywork import
 rnn_forward`, and the course functions its exercises use) with arguments of its own choosing:
 an array of a billion entries, shapes whose product runs for an hour. So the judge
-(judge.py) runs none of them itself: it hands each such connection to the notebook's
-reference process, which
+(judge.py) runs none of them itself: it passes each such connection (during a check, its
+own connection that relays the student's calls) to the notebook's reference process, which
 
-- is started ahead of the notebook and belongs to it alone: the judge kills it when the
-  notebook ends, and it dies with the grading process;
+- belongs to the notebook alone, from its first call of a course function: the judge kills
+  it when the notebook ends, and it dies with the grading process;
 - has the kernel's limits of address space and CPU seconds, so a call over them fails in
   the notebook (a MemoryError) or ends this process, never the grader;
 - serves each connection in a thread of its own, call after call; a function the kernel
-  passes as an argument is called back in the kernel.
+  passes as an argument is called back in the kernel, and one the reference returns
+  (activation_functions) is called by its id.
 
-A fork server, started with the grading process, imports the course once and forks a
-reference process for each notebook that calls a course function:
+A fork server, started with the judge, imports the course once and forks the reference
+process of each notebook:
 
     python -m autograder.sandbox.references CONTROL_FD
 
-The judge passes each connection on, with the notebook's assignment and the name of the
-function the kernel asked for, over a socket of the notebook's process.
+The judge passes each connection over a socket of the notebook's process, with the name of
+the function asked for and where it is from (functions_of).
 """
 
 import builtins
@@ -46,7 +47,8 @@ ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THRE
 
 
 class Handles:
-    """Callables of the judge that the kernel may call, by id, for one check."""
+    """Callables that the other side may call by id: the judge's, for one check; a reference
+    process's, the functions its references returned."""
 
     def __init__(self):
         self.by_id = {}
@@ -96,16 +98,17 @@ def call_arguments(message, rebuild):
 
 
 def reference_reply(function, args, kwargs, handle, plain_error=True):
-    """The reply to a call of a reference with the kernel's arguments: its value, and the
-    arguments it changed in place (sgd_step), or the error it raised."""
-    before = encode(args, handle)
+    """The reply to a call of a reference with the kernel's arguments: its value (a function in
+    it sent as handle(function)), and the arguments it changed in place (sgd_step), or the
+    error it raised."""
+    before = encode(args)
     try:
         value = function(*args, **kwargs)
     except Exception as error:  # the reference, called with the student's arguments
         if plain_error:
             return {"op": "raise", "type": type_name(error), "message": str(error)[:2000]}
         return {"op": "raise", "message": f"{type(error).__name__}: {error}"}
-    after = encode(args, handle)
+    after = encode(args)
     reply = {"op": "return", "value": encode(value, handle)}
     if after != before:
         reply["args_after"] = after
@@ -149,7 +152,7 @@ def serve(channel, functions, name, where):
         call["args"] = args
         reply = reference_reply(function, args, kwargs, returned.add)
         if call["synced"]:  # the kernel's arrays hold the last values sent: send the final ones
-            reply["args_after"] = encode(args, returned.add)
+            reply["args_after"] = encode(args)
         channel.send(reply)
 
 
