@@ -5,6 +5,7 @@ a graded notebook's kernel does, so every exercise of every assignment is run th
 (arguments out, outputs back, reference helpers and function arguments called across it).
 """
 
+import json
 import resource
 import socket
 import struct
@@ -197,6 +198,65 @@ def test_object_arrays_and_foreign_objects_arrive_as_placeholders():
         assert not isinstance(arrived, np.ndarray) and type(arrived).__name__ == type(value).__name__
     nested = decode(encode(((np.arange(3), {"a": np.float32(1.5)}), [None, True, 2, 3.0, "s"])))
     assert nested[0][0].tolist() == [0, 1, 2] and nested[0][1]["a"].dtype == np.float32
+
+
+def raw_frame(message, payload=b""):
+    """A frame as a kernel could write it: any JSON, any bytes after it."""
+    data = json.dumps(message).encode()
+    return struct.pack(">II", 4 + len(data) + len(payload), len(data)) + data + payload
+
+
+def received(frame):
+    reader, writer = socket.socketpair()
+    with reader, writer:
+        writer.sendall(frame)
+        return Channel(reader).receive()
+
+
+def test_arrays_cross_the_wire_as_their_bytes_with_dtype_and_shape():
+    arrays = [
+        np.arange(12.0).reshape(3, 4).T,  # not contiguous
+        np.array(3.5, dtype=np.float32),
+        np.zeros((0, 5)),
+        np.array(["ab", "c"]),
+        np.array([True, False]),
+        np.array(["2026-11-28"], dtype="M8[D]"),
+        np.arange(6, dtype=np.uint8).reshape(1, 2, 3),
+    ]
+    reader, writer = socket.socketpair()
+    with reader, writer:
+        Channel(writer).send({"op": "x", "value": encode(tuple(arrays))})
+        back = decode(Channel(reader).receive()["value"])
+    for sent, got in zip(arrays, back, strict=True):
+        assert got.dtype == sent.dtype and got.shape == sent.shape and np.array_equal(got, sent)
+        assert got.flags.writeable
+
+
+@pytest.mark.parametrize(
+    "header, payload",
+    [
+        (["<f8", [1000]], b"\0" * 8),  # fewer bytes than the shape says
+        (["<f8", [2**40, 2**40]], b""),  # a shape whose size overflows
+        (["|O", [1]], b"\0" * 8),  # objects (pointers)
+        (["<f8", [-1]], b""),
+        (["<f8", "1"], b"\0" * 8),
+        (["|V8", [1]], b"\0" * 8),  # void: not a plain dtype
+        (["<f8", [1]], b"\0" * 16),  # bytes left over
+    ],
+)
+def test_an_arrays_header_that_does_not_match_its_bytes_is_refused(header, payload):
+    with pytest.raises(WireError):
+        received(
+            raw_frame({"op": "outcome", "value": {"@": "ndarray", "array": {"@buffer": header}}}, payload)
+        )
+
+
+def test_each_arrays_bytes_are_read_once():
+    """Two headers may not share bytes: what arrives is never larger than what was sent."""
+    both = {"op": "x", "a": {"@buffer": ["<f8", [4]]}, "b": {"@buffer": ["<f8", [4]]}}
+    with pytest.raises(WireError):
+        received(raw_frame(both, b"\0" * 32))
+    assert received(raw_frame(both, b"\0" * 64))["b"].shape == (4,)
 
 
 def test_oversized_messages_are_refused():

@@ -11,18 +11,18 @@ verdict made in another. course_function(name) is the kernel's handle on a funct
 earlier notebook, whose reference runs in the notebook's reference process, which the judge
 connects it to (carried-forward work).
 
-Values cross the wire as JSON. Arrays travel as .npy bytes and are read back with
-allow_pickle=False, and only plain types are ever rebuilt, so decoding what a kernel sent
-never runs the kernel's code: an object of any other type arrives as a placeholder that
-only knows its type's name (and fails every comparison). Callables (the reference helpers
-an exercise lets the student call, a function passed as an argument) stay where they are and
-travel as handles; calling one is a round trip.
+Values cross the wire as JSON, and arrays as their raw bytes after it in the same message
+(read back by dtype and shape, never unpickled); only plain types are ever rebuilt, so
+decoding what a kernel sent never runs the kernel's code: an object of any other type
+arrives as a placeholder that only knows its type's name (and fails every comparison).
+Callables (the reference helpers an exercise lets the student call, a function passed as an
+argument) stay where they are and travel as handles; calling one is a round trip.
 """
 
 import base64
 import builtins
-import io
 import json
+import math
 import os
 import re
 import socket
@@ -50,27 +50,39 @@ class Closed(WireError):
 
 
 class Channel:
-    """Length-prefixed JSON messages over a socket."""
+    """Messages over a socket: a JSON object, then the bytes of the arrays in it, in order.
+
+    A frame is its length (4 bytes), the JSON's length (4 bytes), the JSON, then the arrays'
+    bytes; in the JSON an array is {"@buffer": [dtype, shape]}, its bytes the next ones."""
 
     def __init__(self, sock):
         self.sock = sock
 
     def send(self, message):
-        data = json.dumps(message).encode()
-        if len(data) > MAX_FRAME:
-            raise WireError(f"a message of {len(data)} bytes is larger than the limit of {MAX_FRAME}")
-        self.sock.sendall(struct.pack(">I", len(data)) + data)
+        buffers = []
+        data = json.dumps(message, default=lambda array: array_header(array, buffers)).encode()
+        size = 4 + len(data) + sum(len(buffer) for buffer in buffers)
+        if size > MAX_FRAME:
+            raise WireError(f"a message of {size} bytes is larger than the limit of {MAX_FRAME}")
+        self.sock.sendall(struct.pack(">II", size, len(data)) + data)
+        for buffer in buffers:
+            self.sock.sendall(buffer)
 
     def receive(self, limit=MAX_FRAME):
         (size,) = struct.unpack(">I", self._exactly(4))
         if size > limit:
             raise WireError(f"a message of {size} bytes is larger than the limit of {limit}")
+        frame = memoryview(self._exactly(size))
+        (length,) = struct.unpack(">I", frame[:4]) if size >= 4 else (size,)
+        if not 0 < length <= size - 4:
+            raise WireError("a message's parts are malformed")
+        arrays = ArrayReader(frame[4 + length :])
         try:
-            message = json.loads(self._exactly(size))
+            message = json.loads(bytes(frame[4 : 4 + length]), object_hook=arrays.hook)
         except ValueError as error:
             raise WireError(f"a message is not JSON: {error}") from None
-        if type(message) is not dict or type(message.get("op")) is not str:
-            raise WireError("a message is not an object with an `op`")
+        if type(message) is not dict or type(message.get("op")) is not str or not arrays.done():
+            raise WireError("a message is not an object with an `op`, and its arrays")
         return message
 
     def _exactly(self, count):
@@ -84,6 +96,45 @@ class Channel:
         return b"".join(chunks)
 
 
+def array_header(value, buffers):
+    """JSON's stand-in for an array of a message (its bytes go after the JSON)."""
+    if type(value) is not np.ndarray:
+        raise TypeError(f"{type(value).__name__} is not JSON")
+    buffers.append(value.tobytes())
+    return {"@buffer": [value.dtype.str, list(value.shape)]}
+
+
+class ArrayReader:
+    """Rebuilds the arrays of a received message from the bytes after its JSON, each once, in order."""
+
+    def __init__(self, data):
+        self.data, self.offset = data, 0
+
+    def hook(self, obj):
+        if "@buffer" not in obj:
+            return obj
+        try:
+            dtype_str, shape = obj["@buffer"]
+            if not isinstance(dtype_str, str) or not DTYPE.fullmatch(dtype_str):
+                raise ValueError("its dtype")
+            if type(shape) is not list or len(shape) > 32 or any(type(n) is not int or n < 0 for n in shape):
+                raise ValueError("its shape")
+            dtype = np.dtype(dtype_str)
+            if dtype.itemsize == 0:
+                raise ValueError("its dtype has no size")
+        except (TypeError, ValueError) as error:
+            raise WireError(f"an array is malformed: {error}") from None
+        count = math.prod(shape)
+        if count * dtype.itemsize > len(self.data) - self.offset:
+            raise WireError("an array's bytes are missing")
+        array = np.frombuffer(self.data, dtype, count, self.offset).reshape(shape).copy()
+        self.offset += count * dtype.itemsize
+        return array
+
+    def done(self):
+        return self.offset == len(self.data)
+
+
 # ---------------------------------------------------------------- values
 
 
@@ -93,19 +144,11 @@ def type_name(value):
     return re.sub(r"\W", "_", str(name))[:60] or "object"
 
 
-def npy(array):
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
-def from_npy(text):
-    try:
-        array = np.load(io.BytesIO(base64.b64decode(text, validate=True)), allow_pickle=False)
-    except Exception as error:  # a malformed array is a protocol error, whatever numpy raises
-        raise WireError(f"an array does not decode: {error}") from None
+def received_array(data):
+    """The array of an encoded value: one that the channel rebuilt from its bytes (or encode made)."""
+    array = data["array"]
     if type(array) is not np.ndarray:
-        raise WireError("an array decodes to something else")
+        raise WireError("an array is not an array's bytes")
     return array
 
 
@@ -118,9 +161,9 @@ def encode(value, handle=None, depth=0):
     if value is None or kind in (bool, int, float, str):
         return value
     if kind is np.ndarray and value.dtype.kind in ARRAY_KINDS and value.dtype.fields is None:
-        return {"@": "ndarray", "npy": npy(value)}
+        return {"@": "ndarray", "array": np.array(value, order="C")}  # a copy: sent as it is now
     if isinstance(value, np.generic) and kind.__module__ == "numpy" and value.dtype.kind in ARRAY_KINDS:
-        return {"@": "scalar", "npy": npy(np.asarray(value))}
+        return {"@": "scalar", "array": np.asarray(value).copy()}
     if kind is complex:
         return {"@": "complex", "re": value.real, "im": value.imag}
     if isinstance(value, np.dtype) and value.kind in ARRAY_KINDS and value.fields is None:
@@ -171,9 +214,9 @@ def decode(data, callable_of=None, depth=0):
     tag = data.get("@")
     try:
         if tag == "ndarray":
-            return from_npy(data["npy"])
+            return received_array(data)
         if tag == "scalar":
-            array = from_npy(data["npy"])
+            array = received_array(data)
             if array.shape != ():
                 raise WireError("a scalar has a shape")
             return array[()]

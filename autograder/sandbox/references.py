@@ -36,6 +36,8 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from autograder.kernel.wire import Channel, WireError, decode, encode, type_name
 
 MiB = 1024 * 1024
@@ -101,18 +103,45 @@ def reference_reply(function, args, kwargs, handle, plain_error=True):
     """The reply to a call of a reference with the kernel's arguments: its value (a function in
     it sent as handle(function)), and the arguments it changed in place (sgd_step), or the
     error it raised."""
-    before = encode(args)
+    before = snapshot(args)
     try:
         value = function(*args, **kwargs)
     except Exception as error:  # the reference, called with the student's arguments
         if plain_error:
             return {"op": "raise", "type": type_name(error), "message": str(error)[:2000]}
         return {"op": "raise", "message": f"{type(error).__name__}: {error}"}
-    after = encode(args)
     reply = {"op": "return", "value": encode(value, handle)}
-    if after != before:
-        reply["args_after"] = after
+    if not same(args, before):
+        reply["args_after"] = encode(args)
     return reply
+
+
+def snapshot(value):
+    """A copy of the arrays in value (and of the lists, tuples and dicts that hold them)."""
+    if type(value) is np.ndarray:
+        return value.copy()
+    if type(value) in (list, tuple):
+        return type(value)(snapshot(item) for item in value)
+    if type(value) is dict:
+        return {key: snapshot(item) for key, item in value.items()}
+    return value
+
+
+def same(value, before):
+    """True when value holds what the snapshot `before` holds."""
+    if type(value) is not type(before):
+        return False
+    if type(value) is np.ndarray:
+        return (
+            value.shape == before.shape
+            and value.dtype == before.dtype
+            and np.array_equal(value, before, equal_nan=value.dtype.kind in "fc")
+        )
+    if type(value) in (list, tuple):
+        return len(value) == len(before) and all(map(same, value, before))
+    if type(value) is dict:
+        return value.keys() == before.keys() and all(same(value[key], before[key]) for key in value)
+    return value is before
 
 
 class KernelFunction:
