@@ -177,7 +177,7 @@ def test_a_kernel_that_breaks_the_protocol_fails_its_check(judge, session):
     "data",
     [
         {"@": "pickle", "data": "gASV"},
-        {"@": "ndarray", "npy": "not base64!"},
+        {"@": "ndarray", "array": [1.0, 2.0]},  # an array must come from its bytes
         [1, 2, 3],  # lists travel tagged
         {"@": "dict", "items": [[{"@": "list", "items": []}, 1]]},  # an unhashable key
     ],

@@ -34,7 +34,7 @@ import numpy as np
 UNIX_PATH_MAX = 107  # bytes of a Unix socket's path (sockaddr_un.sun_path, less its final zero)
 MAX_FRAME = 64 * 1024 * 1024  # bytes of one message
 MAX_DEPTH = 32  # nesting of tuples, lists and dicts
-ARRAY_KINDS = "biufcUSmM"  # dtypes whose .npy form loads without pickle
+ARRAY_KINDS = "biufcUSmM"  # plain dtypes: their bytes are their values (never pointers)
 DTYPE = re.compile(r"[<>|=]?[biufcUSmM]\d{0,3}(\[\w{1,3}\])?")
 
 
