@@ -202,8 +202,8 @@ class Session:
     """The judge's state for one notebook: its assignment, the token of its kernel and the
     hidden-test cell now running."""
 
-    def __init__(self, judge, assignment=None, token=None, student=None, limits=(2048, 900)):
-        self.judge, self.limits = judge, limits
+    def __init__(self, judge, assignment, token, student, limits):
+        self.judge, self.limits = judge, limits  # of its reference process: MB, CPU seconds
         self.assignment = assignment
         self.student = student  # whose hidden-test cases are drawn (engine/seeds.py)
         self.token = token or new_token()
@@ -277,7 +277,7 @@ class Judge:
         self.session, self.references = None, ReferenceServer()
         threading.Thread(target=self.serve_forever, name="judge", daemon=True).start()
 
-    def open_session(self, assignment=None, token=None, student=None, limits=(2048, 900)):
+    def open_session(self, assignment=None, token=None, student=None, limits=(2048, 900)):  # GradingExecute's
         """The session of the next notebook (of `assignment`, run by the kernel holding `token`),
         whose hidden-test cases are drawn for `student` of the judge's course; the functions of
         earlier notebooks it calls run within `limits` (MB of address space, CPU seconds)."""
