@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 from conftest import notebook, optional_import
 from grading_course import ROOT, make_course, run_grade
-from test_grading_faults import CLASS, NAME, recorded, scores, slow, wait_until_recorded, write_class
+from test_grading_faults import (
+    CLASS,
+    NAME,
+    interruptible,
+    recorded,
+    scores,
+    slow,
+    wait_until_recorded,
+    write_class,
+)
 
 distributed = optional_import("distributed", "install the dask extra: .venv/bin/pip install -e '.[dask]'")
 
@@ -105,6 +114,7 @@ def start(submissions, course, address, *options):
         stdout=open(log / "stdout", "w"),
         stderr=open(log / "stderr", "w"),
         start_new_session=True,
+        preexec_fn=interruptible,
     )
 
 

@@ -96,6 +96,12 @@ def clean(submissions, tmp_path_factory):
     return scores(course)
 
 
+def interruptible():
+    """Ctrl-C at its default in the run, as a terminal starts it, even where this test process
+    ignores SIGINT (a child inherits an ignored signal, and Python then keeps ignoring it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(submissions, course, env, log):
     """The grading command started as a shell starts a job: in a process group of its own; its
     output goes to log/stdout and log/stderr."""
@@ -116,6 +122,7 @@ def start(submissions, course, env, log):
         stdout=open(log / "stdout", "w"),
         stderr=open(log / "stderr", "w"),
         start_new_session=True,
+        preexec_fn=interruptible,
     )
 
 

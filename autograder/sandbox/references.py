@@ -17,7 +17,7 @@ own connection that relays the student's calls) to the notebook's reference proc
 A fork server, started with the judge, imports the course once and forks the reference
 process of each notebook:
 
-    python -m autograder.sandbox.references CONTROL_FD
+    python -m autograder.sandbox.references CONTROL_FD GRADING_PROCESS_PID
 
 The judge passes each connection over a socket of the notebook's process, with the name of
 the function asked for and where it is from (functions_of).
@@ -203,7 +203,7 @@ def functions_of(kind, name):
     return {}, "a notebook of this course"
 
 
-def main(control_fd):
+def main(control_fd, parent):
     """The fork server: imports the course once, then forks a reference process per request."""
     from autograder.engine import EXERCISES, load_exercises
     from autograder.sandbox.launcher import die_with_parent
@@ -283,7 +283,13 @@ class ReferenceServer:
         root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, **ONE_THREAD, "PYTHONPATH": root}
         with child:
-            command = [sys.executable, "-m", "autograder.sandbox.references", str(child.fileno())]
+            command = [
+                sys.executable,
+                "-m",
+                "autograder.sandbox.references",
+                str(child.fileno()),
+                str(os.getpid()),
+            ]
             self.process = subprocess.Popen(command, pass_fds=[child.fileno()], env=env, cwd=root)
         self.control, self.lock = control, threading.Lock()
 
@@ -334,4 +340,4 @@ class ReferenceProcess:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(*map(int, sys.argv[1:3]))
