@@ -205,10 +205,10 @@ def functions_of(kind, name):
 
 def main(control_fd, parent):
     """The fork server: imports the course once, then forks a reference process per request."""
-    from autograder.engine import EXERCISES, load_exercises
     from autograder.sandbox.launcher import die_with_parent
 
-    die_with_parent()
+    die_with_parent(parent)  # also if the grading process ended while this one started
+    from autograder.engine import EXERCISES, load_exercises
     from course.outline import assignments
 
     load_exercises()
@@ -225,10 +225,11 @@ def main(control_fd, parent):
             os._exit(0)
         request = json.loads(data)
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        pid = os.fork()
+        server, pid = os.getpid(), os.fork()
         if pid == 0:
             control.close()
             ours.close()
+            die_with_parent(server)
             serve_notebook(theirs, request["memory_mb"], request["cpu_seconds"])
         theirs.close()
         socket.send_fds(control, [json.dumps({"pid": pid}).encode()], [ours.fileno()])
