@@ -81,7 +81,9 @@ WRONG = {name: first_mistake(name) for name in sorted(EXERCISES)}
 
 @pytest.fixture(scope="module")
 def judge(tmp_path_factory):
-    return Judge(tmp_path_factory.mktemp("judge"))
+    judge = Judge(tmp_path_factory.mktemp("judge"))
+    yield judge
+    judge.close()  # and its reference server
 
 
 @pytest.mark.parametrize("name", sorted(EXERCISES))

@@ -63,7 +63,9 @@ def test_most_messages_point():
 
 @pytest.fixture(scope="module")
 def judge(tmp_path_factory):
-    return Judge(tmp_path_factory.mktemp("judge"))
+    judge = Judge(tmp_path_factory.mktemp("judge"))
+    yield judge
+    judge.close()  # and its reference server
 
 
 @pytest.mark.parametrize("bug", BUGS, ids=[b.id for b in BUGS])

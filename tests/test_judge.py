@@ -32,7 +32,9 @@ load_exercises()
 
 @pytest.fixture(scope="module")
 def judge(tmp_path_factory):
-    return Judge(tmp_path_factory.mktemp("judge"))
+    judge = Judge(tmp_path_factory.mktemp("judge"))
+    yield judge
+    judge.close()  # and its reference server
 
 
 def connected(judge):
