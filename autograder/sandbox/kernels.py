@@ -48,6 +48,7 @@ from autograder.sandbox import launcher
 from autograder.sandbox.cgroups import Cgroup, remove_stale
 from autograder.sandbox.files import copy_files, nofollow
 from autograder.sandbox.judge import new_token
+from autograder.sandbox.references import ONE_THREAD
 
 MiB = 1024 * 1024
 ROOT = Path(__file__).resolve().parents[2]
@@ -246,9 +247,7 @@ class Kernel:
             "MPLCONFIGDIR": f"{tmp}/matplotlib",
             "MPLBACKEND": "module://matplotlib_inline.backend_inline",
             "IPYTHONDIR": f"{tmp}/ipython",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
+            **ONE_THREAD,
             "PYTHONDONTWRITEBYTECODE": "1",
             "NBGRADER_EXECUTION": "autograde",
             JUDGE_ENV: f"{RUN if sandboxed else runtime.judge.path.parent}/judge.sock:{self.token}",
